@@ -1,0 +1,46 @@
+# `make help` lists the targets. `make run` and `make test` are the two commands of the README.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+PORT ?= 8000
+VENV := .venv
+UV_VERSION := 0.13.9
+MANAGE := $(VENV)/bin/python manage.py
+# `make test` runs on this PostgreSQL unless DATABASE_URL names another one.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
+
+.PHONY: help install run test lint format migrations
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==$(UV_VERSION); }
+	$(VENV)/bin/uv sync --locked --quiet
+	touch $@
+
+install: $(VENV)/.synced ## Create .venv with the locked dependencies
+
+run: install ## Migrate, load the demo content, create a local admin, serve on 127.0.0.1:$PORT
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content
+	$(MANAGE) create_local_admin
+	@echo "Admin: http://127.0.0.1:$(PORT)/admin/"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install ## Run the whole test suite on PostgreSQL (DATABASE_URL, default local server)
+	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
+	  $(MANAGE) check_database && \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install ## Check style and common mistakes (ruff)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Rewrite the code in the project's style (ruff)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations: install ## Create migrations after a model change
+	$(MANAGE) makemigrations content_models

@@ -1,0 +1,10 @@
+"""Settings for a developer's machine: `make run`."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY
+
+DEBUG = True
+# A fixed key lets admin sessions survive restarts on a laptop; production.py needs a real one.
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+LOCAL_ADMIN_ENABLED = True

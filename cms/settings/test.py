@@ -1,0 +1,18 @@
+"""Settings for the test suite: `make test`, on PostgreSQL."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+# Full-text search, JSONB and constraints behave differently on SQLite; the suite proves the
+# production database, so it refuses to run anywhere else.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "The tests run on PostgreSQL: set DATABASE_URL=postgres://... (make test does this)."
+    )
+
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Hashing passwords properly is slow by design; the tests only need users to exist.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,95 @@
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from ..enums import CalloutLevel, HeadingLevel
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading; the level keeps the page outline accessible."""
+
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(choices=HeadingLevel.choices, default=HeadingLevel.H2)
+
+    class Meta:
+        icon = "title"
+
+
+class SafetyCalloutBlock(blocks.StructBlock):
+    """A boxed safety message that front ends must show prominently (e.g. when to seek help)."""
+
+    level = blocks.ChoiceBlock(choices=CalloutLevel.choices, default=CalloutLevel.WARNING)
+    title = blocks.CharBlock(max_length=200)
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        label = "Safety callout"
+
+
+class SnippetListBlock(blocks.StructBlock):
+    """A headed list of structured items, shown as they are published (never copied text)."""
+
+    heading = blocks.CharBlock(max_length=200, required=False)
+
+    class Meta:
+        icon = "list-ul"
+
+
+class SideEffectListBlock(SnippetListBlock):
+    """Side effects, embedded with their frequency, timing and advice."""
+
+    items = blocks.ListBlock(SnippetChooserBlock("content_models.SideEffect"), min_num=1)
+
+
+class EligibilityRuleListBlock(SnippetListBlock):
+    """Eligibility rules, embedded with their screening question and outcome."""
+
+    items = blocks.ListBlock(SnippetChooserBlock("content_models.EligibilityRule"), min_num=1)
+
+
+class FaqListBlock(SnippetListBlock):
+    """Frequently asked questions with their answers."""
+
+    items = blocks.ListBlock(SnippetChooserBlock("content_models.FAQ"), min_num=1)
+
+
+class ComparisonRowBlock(blocks.StructBlock):
+    """One point of comparison, e.g. 'How soon it works'."""
+
+    aspect = blocks.CharBlock(max_length=200)
+    ketamine = blocks.TextBlock(label="Ketamine therapy")
+    comparator = blocks.TextBlock(label="The other treatment")
+
+
+class ComparisonTableBlock(blocks.StructBlock):
+    """Ketamine therapy compared with another treatment, point by point, with its sources."""
+
+    caption = blocks.CharBlock(max_length=200)
+    compared_with = blocks.CharBlock(
+        max_length=200, help_text="The other treatment, e.g. 'Electroconvulsive therapy (ECT)'."
+    )
+    rows = blocks.ListBlock(ComparisonRowBlock(), min_num=1)
+    references = blocks.ListBlock(SnippetChooserBlock("content_models.Reference"), min_num=1)
+
+    class Meta:
+        icon = "table"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    """The body of an article: prose with structured clinical content embedded in it."""
+
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
+    safety_callout = SafetyCalloutBlock()
+    treatment_form = SnippetChooserBlock(
+        "content_models.TreatmentForm", icon="doc-full", label="Treatment form card"
+    )
+    side_effect_list = SideEffectListBlock()
+    eligibility_rule_list = EligibilityRuleListBlock()
+    faq_list = FaqListBlock(label="FAQ list")
+    comparison_table = ComparisonTableBlock()
+    citations = blocks.ListBlock(
+        SnippetChooserBlock("content_models.Reference"), icon="openquote", min_num=1
+    )

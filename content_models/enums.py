@@ -1,0 +1,89 @@
+"""Choices shared by the models, the admin and the API: one spelling of each value everywhere."""
+
+from django.db import models
+
+
+class Route(models.TextChoices):
+    INTRAVENOUS = "intravenous", "Intravenous (into a vein)"
+    INTRAMUSCULAR = "intramuscular", "Intramuscular (into a muscle)"
+    INTRANASAL = "intranasal", "Intranasal (nasal spray)"
+    SUBLINGUAL = "sublingual", "Sublingual (dissolved under the tongue)"
+    ORAL = "oral", "Oral (swallowed)"
+
+
+class ProcessPhase(models.TextChoices):
+    BEFORE = "before", "Before the session"
+    DURING = "during", "During the session"
+    AFTER = "after", "After the session"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class Frequency(models.TextChoices):
+    COMMON = "common", "Common"
+    UNCOMMON = "uncommon", "Uncommon"
+    RARE = "rare", "Rare"
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class Timing(models.TextChoices):
+    DURING = "during", "During the session"
+    AFTER = "after", "In the hours after a session"
+    LONG_TERM = "long_term", "Long term"
+
+
+class RuleKind(models.TextChoices):
+    ABSOLUTE_CONTRAINDICATION = "absolute_contraindication", "Absolute contraindication"
+    RELATIVE_CONTRAINDICATION = "relative_contraindication", "Relative contraindication"
+    PRECAUTION = "precaution", "Precaution"
+    INDICATION = "indication", "Indication"
+
+
+class AnswerType(models.TextChoices):
+    YES_NO = "yes_no", "Yes or no"
+    NUMBER = "number", "A number"
+    CHOICE = "choice", "One of several options"
+
+
+class RuleOutcome(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    CLINICIAN_REVIEW = "clinician_review", "Needs a clinician's review"
+    SUPPORTS_ELIGIBILITY = "supports_eligibility", "Supports eligibility"
+
+
+class EvidenceStrength(models.TextChoices):
+    STRONG = "strong", "Strong (consistent results in clinical trials)"
+    MODERATE = "moderate", "Moderate (some trials, less consistent)"
+    EMERGING = "emerging", "Emerging (early studies or clinical experience)"
+
+
+class ReferenceKind(models.TextChoices):
+    TRIAL = "trial", "Clinical trial"
+    REVIEW = "review", "Review"
+    GUIDELINE = "guideline", "Guideline"
+    INSTITUTIONAL_PAGE = "institutional_page", "Institutional page"
+    NEWS = "news", "News"
+
+
+class FaqTopic(models.TextChoices):
+    ABOUT_KETAMINE = "about_ketamine", "About ketamine"
+    HOW_IT_WORKS = "how_it_works", "How it works"
+    TREATMENT_PROCESS = "treatment_process", "The treatment process"
+    SIDE_EFFECTS = "side_effects", "Side effects"
+    ELIGIBILITY = "eligibility", "Who can have it"
+    COMPARISONS = "comparisons", "Compared with other treatments"
+
+
+class CalloutLevel(models.TextChoices):
+    INFO = "info", "Information"
+    WARNING = "warning", "Warning"
+    URGENT = "urgent", "Urgent: seek help now"
+
+
+class HeadingLevel(models.TextChoices):
+    H2 = "h2", "Section heading"
+    H3 = "h3", "Subheading"

@@ -1,0 +1,1 @@
+"""Wagtail page types: articles, and the index page they live under."""

@@ -1,0 +1,51 @@
+from typing import ClassVar
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import ArticleBodyBlock
+from ..snippets.base import MedicallyReviewed, ReferenceLink
+
+
+class ArticleIndexPage(Page):
+    """The section that holds the articles; the root of the site in the page tree."""
+
+    parent_page_types: ClassVar = ["wagtailcore.Page"]
+    subpage_types: ClassVar = ["content_models.ArticlePage"]
+    max_count_per_parent = 1
+    template = "content_models/article_index_page.html"
+
+
+class ArticlePage(MedicallyReviewed, Page):
+    """A patient article: prose with treatment forms, side effects, rules and FAQs embedded."""
+
+    summary = models.TextField(help_text="One or two plain sentences shown in lists and search.")
+    body = StreamField(ArticleBodyBlock())
+
+    content_panels: ClassVar = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("reference_links", heading="References", label="Reference", min_num=1),
+        *MedicallyReviewed.review_panels,
+    ]
+    search_fields: ClassVar = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("next_review_due"),
+    ]
+    parent_page_types: ClassVar = ["content_models.ArticleIndexPage"]
+    subpage_types: ClassVar = []
+    template = "content_models/article_page.html"
+
+    class Meta:
+        verbose_name = "article"
+
+
+class ArticlePageReference(ReferenceLink):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="reference_links")

@@ -1,0 +1,213 @@
+"""Writes that carry rules: loading the demo content."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from wagtail import blocks
+from wagtail.models import Locale, Page, Site
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .models import (
+    FAQ,
+    ArticleIndexPage,
+    ArticlePage,
+    Condition,
+    EligibilityRule,
+    MedicalReviewer,
+    Reference,
+    SideEffect,
+    TreatmentForm,
+    TreatmentProcessStep,
+)
+
+DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
+
+# In load order: everything an entry points to by slug is loaded before it.
+SECTIONS: dict[str, type[models.Model]] = {
+    "reviewers": MedicalReviewer,
+    "references": Reference,
+    "treatment_forms": TreatmentForm,
+    "side_effects": SideEffect,
+    "eligibility_rules": EligibilityRule,
+    "conditions": Condition,
+    "faqs": FAQ,
+    "articles": ArticlePage,
+}
+
+
+class DemoContentError(Exception):
+    """The data file cannot be loaded; the message names the file and the entry."""
+
+
+def load_demo_content(
+    path: Path = DEMO_CONTENT_FILE, *, progress: Callable[[str], None] = lambda message: None
+) -> dict[str, int]:
+    """Publish every entry of the demo data file that is not already there.
+
+    Entries are matched by slug in the default language, so a second run creates nothing and
+    never overwrites an editor's changes. All or nothing: any bad entry rolls back the load.
+    Returns how many items each section created.
+    """
+    data = _read_data_file(path)
+    created = {}
+    with transaction.atomic():
+        loader = _DemoContentLoader(path)
+        for section, model in SECTIONS.items():
+            entries = data.get(section) or []
+            created[section] = sum(
+                loader.load_entry(section, model, index, entry)
+                for index, entry in enumerate(entries)
+            )
+            progress(
+                f"{section.replace('_', ' ').capitalize()}: {created[section]} created, "
+                f"{len(entries) - created[section]} already present."
+            )
+    return created
+
+
+def _read_data_file(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise DemoContentError(f"{path}: cannot be read ({error.strerror}).") from error
+    except yaml.YAMLError as error:
+        raise DemoContentError(f"{path}: is not valid YAML: {error}") from error
+    if not isinstance(data, dict) or set(data) - set(SECTIONS):
+        raise DemoContentError(
+            f"{path}: must be a mapping whose keys are among {', '.join(SECTIONS)}."
+        )
+    return data
+
+
+class _DemoContentLoader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.locale = Locale.get_default()
+
+    def load_entry(self, section: str, model: type[models.Model], index: int, entry) -> bool:
+        """Create and publish one entry; False if it is already there."""
+        label = f"{self.path.name}: {section}[{index}]"
+        if not isinstance(entry, dict) or not entry.get("slug"):
+            raise DemoContentError(f"{label}: each entry must be a mapping with a 'slug'.")
+        label = f"{label} '{entry['slug']}'"
+        if model.objects.filter(slug=entry["slug"], locale=self.locale).exists():
+            return False
+        try:
+            if model is ArticlePage:
+                self._create_article(entry)
+            else:
+                self._create_snippet(model, entry)
+        except (ValidationError, DemoContentError, ValueError, TypeError) as error:
+            raise DemoContentError(f"{label}: {_describe(error)}") from error
+        return True
+
+    def _create_snippet(self, model, entry):
+        item = model(locale=self.locale, live=False, **self._field_values(model, entry))
+        item.full_clean()
+        item.save()
+        item.save_revision().publish()
+
+    def _create_article(self, entry):
+        page = ArticlePage(locale=self.locale, live=False, **self._field_values(ArticlePage, entry))
+        self._article_index().add_child(instance=page)
+        page.save_revision().publish()
+
+    def _field_values(self, model, entry) -> dict:
+        """Model field values for an entry, with slugs resolved to the items they name."""
+        values = {}
+        for key, value in entry.items():
+            if key == "references":
+                values["reference_links"] = self._links(model, "reference_links", Reference, value)
+            elif key == "treatment_forms":
+                values["treatment_form_links"] = self._links(
+                    model, "treatment_form_links", TreatmentForm, value
+                )
+            elif key == "process_steps":
+                values["process_steps"] = [TreatmentProcessStep(**step) for step in value]
+            elif key == "reviewed_by":
+                values["reviewed_by"] = self._find(MedicalReviewer, value)
+            elif key == "answer_options":
+                values["answer_options"] = [{"type": "option", "value": option} for option in value]
+            elif key == "body":
+                body_block = model._meta.get_field("body").stream_block
+                values["body"] = [
+                    {
+                        "type": block["type"],
+                        "value": self._resolve_slugs(
+                            body_block.child_blocks[block["type"]], block["value"]
+                        ),
+                    }
+                    for block in value
+                ]
+            else:
+                values[key] = self._field_value(model, key, value)
+        return values
+
+    def _field_value(self, model, key, value):
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist as error:
+            raise DemoContentError(f"unknown field '{key}'.") from error
+        if isinstance(field, models.DateTimeField) and value is not None:
+            # The data file gives review dates as days; store them as that day's start, UTC.
+            value = timezone.make_aware(field.to_python(value), timezone.UTC)
+        return value
+
+    def _links(self, model, relation: str, target: type[models.Model], slugs) -> list:
+        try:
+            link_model = model._meta.get_field(relation).related_model
+        except FieldDoesNotExist as error:
+            raise DemoContentError(f"a {model._meta.verbose_name} has no '{relation}'.") from error
+        field_name = "reference" if target is Reference else "treatment_form"
+        return [link_model(**{field_name: self._find(target, slug)}) for slug in slugs]
+
+    def _find(self, model, slug):
+        try:
+            return model.objects.get(slug=slug, locale=self.locale)
+        except model.DoesNotExist as error:
+            raise DemoContentError(
+                f"no {model._meta.verbose_name} with slug '{slug}' "
+                "(it must be defined earlier in the file)."
+            ) from error
+
+    def _resolve_slugs(self, block, value):
+        """Swap the slugs in a block's raw value for the ids Wagtail stores."""
+        if isinstance(block, SnippetChooserBlock):
+            return self._find(block.target_model, value).pk
+        if isinstance(block, blocks.ListBlock):
+            return [self._resolve_slugs(block.child_block, item) for item in value]
+        if isinstance(block, blocks.StructBlock):
+            unknown = set(value) - set(block.child_blocks)
+            if unknown:
+                raise DemoContentError(f"unknown block fields {sorted(unknown)}.")
+            return {
+                name: self._resolve_slugs(block.child_blocks[name], item)
+                for name, item in value.items()
+            }
+        return value
+
+    def _article_index(self) -> ArticleIndexPage:
+        """The section articles live under, created (and made the site's root) on first use."""
+        article_index = ArticleIndexPage.objects.filter(locale=self.locale).first()
+        if article_index is None:
+            article_index = ArticleIndexPage(
+                title="Patient information", slug="patient-information", locale=self.locale
+            )
+            Page.get_first_root_node().add_child(instance=article_index)
+            article_index.save_revision().publish()
+            Site.objects.filter(is_default_site=True).update(root_page=article_index)
+        return article_index
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

@@ -1,0 +1,1 @@
+"""Clinical content managed as Wagtail snippets: one module per content type."""

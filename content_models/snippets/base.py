@@ -1,0 +1,189 @@
+"""What every piece of content shares: publishing, revisions, locking, workflow, preview,
+translation, a slug per language, medical review dates and ordered citations."""
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.widgets.slug import SlugInput
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
+from wagtail.rich_text import RichText
+from wagtail.search import index
+
+
+def errors_from(check: Callable[[], None]) -> dict[str, list]:
+    """Run an inherited clean() and return its errors instead of raising them, so that an
+    editor sees every rule an item breaks at once, not one per save."""
+    try:
+        check()
+    except ValidationError as error:
+        return error.update_error_dict({})
+    return {}
+
+
+SLUG_HELP_TEXT = (
+    "The last part of the item's web address, e.g. 'iv-infusion'. Filled in from the name; "
+    "change it only before the item is first published, as partners link to it."
+)
+
+
+class PublishableSnippet(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A snippet editors draft, send through review, publish, preview and translate.
+
+    Wagtail's documented mixin order; `ClusterableModel` keeps inline rows (process steps,
+    citations) in each revision, so a draft change to them never reaches the live item.
+    """
+
+    slug = models.SlugField(max_length=100, help_text=SLUG_HELP_TEXT)
+
+    slug_panel: ClassVar = FieldPanel("slug", widget=SlugInput)
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="%(app_label)s_%(class)s_unique_slug_per_locale"
+            ),
+        ]
+
+    def clean(self):
+        errors = errors_from(super().clean)
+        # The database constraint backs this up, but the admin form cannot check it itself
+        # because `locale` is not a form field: without this check a clash would be a 500.
+        if self.slug and self.locale_id is not None:
+            clash = type(self).objects.filter(locale_id=self.locale_id, slug=self.slug)
+            if clash.exclude(pk=self.pk).exists():
+                errors.setdefault("slug", []).append(
+                    f"Another {self._meta.verbose_name} in this language already uses the "
+                    f"address '{self.slug}'. Choose a different one."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def get_preview_template(self, request, mode_name):
+        return "content_models/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["fields"] = list(self.preview_fields())
+        return context
+
+    def preview_fields(self):
+        """(label, value) of each filled-in field: the preview of content that has no site."""
+        for field in self._meta.concrete_fields:
+            if not field.editable or field.is_relation or field.name == "slug":
+                continue
+            value = getattr(self, field.name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, RichTextField):
+                value = RichText(value)
+            elif field.choices:
+                value = dict(field.flatchoices).get(value, value)
+            yield field.verbose_name, value
+
+
+class MedicallyReviewed(models.Model):
+    """Who last reviewed a piece of clinical content, when, and when it is due again."""
+
+    reviewed_by = models.ForeignKey(
+        "content_models.MedicalReviewer",
+        null=True,
+        blank=True,
+        # A reviewer who signed off published content cannot be deleted from under it.
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The clinician who checked this content is accurate and safe.",
+    )
+    last_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the clinician last completed a review."
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the content must be checked again (usually within a year).",
+    )
+
+    review_panels: ClassVar = [
+        MultiFieldPanel(
+            [
+                FieldPanel("reviewed_by"),
+                FieldPanel("last_reviewed_at"),
+                FieldPanel("next_review_due"),
+            ],
+            heading="Medical review",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        errors = errors_from(super().clean)
+        for field, message in self.review_problems():
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def review_problems(self):
+        reviewed_at = self.last_reviewed_at
+        if reviewed_at and not self.reviewed_by_id:
+            yield "reviewed_by", "Say who carried out the review dated in 'Last reviewed'."
+        if self.reviewed_by_id and not reviewed_at:
+            yield "last_reviewed_at", "Give the date of this reviewer's review."
+        if reviewed_at and reviewed_at > timezone.now():
+            yield "last_reviewed_at", "A review cannot be dated in the future."
+        due = self.next_review_due
+        if reviewed_at and due and due <= timezone.localdate(reviewed_at):
+            yield "next_review_due", "The next review must be due after the last review."
+
+
+class ReferenceLink(Orderable):
+    """One citation of a reference, in the order the editor lists them."""
+
+    reference = models.ForeignKey(
+        "content_models.Reference",
+        # A reference that content cites cannot be deleted: every claim stays traceable.
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    panels: ClassVar = [FieldPanel("reference")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class TreatmentFormLink(Orderable):
+    """A treatment form that a side effect, rule or condition applies to."""
+
+    treatment_form = models.ForeignKey(
+        "content_models.TreatmentForm", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels: ClassVar = [FieldPanel("treatment_form")]
+
+    class Meta(Orderable.Meta):
+        abstract = True

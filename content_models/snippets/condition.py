@@ -1,0 +1,73 @@
+from typing import ClassVar
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, TitleFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from ..enums import EvidenceStrength
+from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink, TreatmentFormLink
+
+
+class Condition(MedicallyReviewed, PublishableSnippet):
+    """A condition ketamine therapy is used for, and how strong the evidence for it is."""
+
+    name = models.CharField(max_length=200, help_text="e.g. 'Treatment-resistant depression'.")
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names and abbreviations patients search for, separated by commas, "
+        "e.g. 'TRD, hard-to-treat depression'.",
+    )
+    summary = models.TextField(help_text="One or two plain sentences shown in lists.")
+    description = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    evidence_strength = models.CharField(
+        max_length=20,
+        choices=EvidenceStrength.choices,
+        help_text="How well the cited studies support ketamine for this condition.",
+    )
+
+    panels: ClassVar = [
+        TitleFieldPanel("name"),
+        PublishableSnippet.slug_panel,
+        FieldPanel("aliases"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("evidence_strength"),
+        InlinePanel("treatment_form_links", heading="Treatment forms used", label="Treatment form"),
+        InlinePanel("reference_links", heading="References", label="Reference", min_num=1),
+        *MedicallyReviewed.review_panels,
+    ]
+    search_fields: ClassVar = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("aliases", boost=2),
+        index.AutocompleteField("aliases"),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("evidence_strength"),
+        index.FilterField("next_review_due"),
+        index.FilterField("locale"),
+        index.FilterField("live"),
+    ]
+
+    class Meta(PublishableSnippet.Meta):
+        ordering: ClassVar = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
+
+
+class ConditionTreatmentForm(TreatmentFormLink):
+    condition = ParentalKey(
+        Condition, on_delete=models.CASCADE, related_name="treatment_form_links"
+    )
+
+
+class ConditionReference(ReferenceLink):
+    condition = ParentalKey(Condition, on_delete=models.CASCADE, related_name="reference_links")

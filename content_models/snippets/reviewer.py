@@ -1,0 +1,42 @@
+from typing import ClassVar
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
+from wagtail.search import index
+
+from .base import PublishableSnippet
+
+
+class MedicalReviewer(PublishableSnippet):
+    """A clinician who reviews content before it is published; credited on every item."""
+
+    name = models.CharField(max_length=200, help_text="As it should appear to patients.")
+    credentials = models.CharField(
+        max_length=200, help_text="Qualifications and registration, e.g. 'MD, FRCPsych'."
+    )
+    specialty = models.CharField(max_length=200, blank=True, help_text="e.g. 'Psychiatry'.")
+    bio = models.TextField(
+        blank=True, help_text="Two or three sentences about the reviewer's clinical experience."
+    )
+
+    panels: ClassVar = [
+        TitleFieldPanel("name"),
+        PublishableSnippet.slug_panel,
+        FieldPanel("credentials"),
+        FieldPanel("specialty"),
+        FieldPanel("bio"),
+    ]
+    search_fields: ClassVar = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("specialty"),
+        index.FilterField("locale"),
+        index.FilterField("live"),
+    ]
+
+    class Meta(PublishableSnippet.Meta):
+        verbose_name = "medical reviewer"
+        ordering: ClassVar = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name

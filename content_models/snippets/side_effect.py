@@ -1,0 +1,92 @@
+from typing import ClassVar
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from ..enums import Frequency, Severity, Timing
+from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink, TreatmentFormLink
+
+
+class SideEffect(MedicallyReviewed, PublishableSnippet):
+    """An effect patients may notice, how often, how strongly, when, and what to do about it."""
+
+    name = models.CharField(max_length=200, help_text="In words patients use, e.g. 'Nausea'.")
+    summary = models.TextField(help_text="One or two plain sentences shown in lists.")
+    description = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    frequency = models.CharField(
+        max_length=20,
+        choices=Frequency.choices,
+        help_text="How often patients notice it, as the cited sources report it.",
+    )
+    severity = models.CharField(
+        max_length=20, choices=Severity.choices, help_text="How strong it usually is."
+    )
+    timing = models.CharField(
+        max_length=20, choices=Timing.choices, help_text="When it usually happens."
+    )
+    usual_duration = models.CharField(
+        max_length=255, blank=True, help_text="How long it usually lasts, e.g. 'under 15 minutes'."
+    )
+    what_helps = models.TextField(blank=True, help_text="What the clinic or patient can do.")
+    when_to_seek_help = models.TextField(
+        blank=True,
+        help_text="The signs that mean a patient should contact the clinic or emergency services.",
+    )
+
+    panels: ClassVar = [
+        TitleFieldPanel("name"),
+        PublishableSnippet.slug_panel,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("frequency"), FieldPanel("severity"), FieldPanel("timing")]
+                ),
+                FieldPanel("usual_duration"),
+            ],
+            heading="How often, how strong, when",
+        ),
+        FieldPanel("what_helps"),
+        FieldPanel("when_to_seek_help"),
+        InlinePanel("treatment_form_links", heading="Treatment forms", label="Treatment form"),
+        InlinePanel("reference_links", heading="References", label="Reference", min_num=1),
+        *MedicallyReviewed.review_panels,
+    ]
+    search_fields: ClassVar = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("frequency"),
+        index.FilterField("severity"),
+        index.FilterField("timing"),
+        index.FilterField("next_review_due"),
+        index.FilterField("locale"),
+        index.FilterField("live"),
+    ]
+
+    class Meta(PublishableSnippet.Meta):
+        ordering: ClassVar = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SideEffectTreatmentForm(TreatmentFormLink):
+    side_effect = ParentalKey(
+        SideEffect, on_delete=models.CASCADE, related_name="treatment_form_links"
+    )
+
+
+class SideEffectReference(ReferenceLink):
+    side_effect = ParentalKey(SideEffect, on_delete=models.CASCADE, related_name="reference_links")

@@ -1,0 +1,134 @@
+"""Factories for every content type: valid, published items unless a test says otherwise."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+from wagtail.models import Locale
+
+from content_models import enums
+from content_models.models import (
+    FAQ,
+    ArticleIndexPage,
+    ArticlePage,
+    Condition,
+    EligibilityRule,
+    MedicalReviewer,
+    Reference,
+    SideEffect,
+    TreatmentForm,
+)
+
+
+class PublishableSnippetFactory(DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    locale = factory.LazyFunction(Locale.get_default)
+    slug = factory.Sequence(lambda n: f"item-{n}")
+
+
+class MedicalReviewerFactory(PublishableSnippetFactory):
+    class Meta:
+        model = MedicalReviewer
+
+    name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    credentials = "MD, MRCPsych"
+    specialty = "Psychiatry"
+
+
+class ReferenceFactory(PublishableSnippetFactory):
+    class Meta:
+        model = Reference
+
+    title = factory.Sequence(lambda n: f"A trial of ketamine, part {n}")
+    kind = enums.ReferenceKind.TRIAL
+    publisher = "A journal"
+    year = 2024
+    url = "https://example.org/trial"
+
+
+class MedicallyReviewedFactory(PublishableSnippetFactory):
+    class Meta:
+        abstract = True
+
+    # Saved even when the item is only built: validation looks the reviewer up by id.
+    reviewed_by = factory.LazyFunction(MedicalReviewerFactory.create)
+    last_reviewed_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
+    next_review_due = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=335)
+    )
+
+
+class TreatmentFormFactory(MedicallyReviewedFactory):
+    class Meta:
+        model = TreatmentForm
+
+    name = factory.Sequence(lambda n: f"Treatment form {n}")
+    route = enums.Route.INTRAVENOUS
+    summary = "Given through a drip into a vein."
+    given_in_clinic = True
+    session_minutes_min = 40
+    session_minutes_max = 60
+
+
+class SideEffectFactory(MedicallyReviewedFactory):
+    class Meta:
+        model = SideEffect
+
+    name = factory.Sequence(lambda n: f"Side effect {n}")
+    summary = "Feeling sick."
+    frequency = enums.Frequency.COMMON
+    severity = enums.Severity.MILD
+    timing = enums.Timing.DURING
+
+
+class EligibilityRuleFactory(MedicallyReviewedFactory):
+    class Meta:
+        model = EligibilityRule
+
+    title = factory.Sequence(lambda n: f"Rule {n}")
+    kind = enums.RuleKind.ABSOLUTE_CONTRAINDICATION
+    summary = "Not given during pregnancy."
+    rationale = "The risks to a baby are not known."
+    question = "Are you pregnant?"
+    answer_type = enums.AnswerType.YES_NO
+    triggering_answer = True
+    outcome = enums.RuleOutcome.NOT_ELIGIBLE
+
+
+class ConditionFactory(MedicallyReviewedFactory):
+    class Meta:
+        model = Condition
+
+    name = factory.Sequence(lambda n: f"Condition {n}")
+    summary = "A condition."
+    evidence_strength = enums.EvidenceStrength.EMERGING
+
+
+class FAQFactory(MedicallyReviewedFactory):
+    class Meta:
+        model = FAQ
+
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    summary = "A short answer."
+    answer = "<p>A longer answer.</p>"
+    topic = enums.FaqTopic.ABOUT_KETAMINE
+
+
+class ArticleIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ArticleIndexPage
+
+    title = "Patient information"
+
+
+class ArticlePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ArticlePage
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    summary = "An article."
+    parent = factory.SubFactory(ArticleIndexPageFactory, parent=None)

@@ -1,12 +1,13 @@
 """Writes that carry rules: loading the demo content."""
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils.text import capfirst
 from wagtail import blocks
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -63,7 +64,7 @@ def load_demo_content(
                 for index, entry in enumerate(entries)
             )
             progress(
-                f"{section.replace('_', ' ').capitalize()}: {created[section]} created, "
+                f"{capfirst(model._meta.verbose_name_plural)}: {created[section]} created, "
                 f"{len(entries) - created[section]} already present."
             )
     return created
@@ -152,9 +153,9 @@ class _DemoContentLoader:
             field = model._meta.get_field(key)
         except FieldDoesNotExist as error:
             raise DemoContentError(f"unknown field '{key}'.") from error
-        if isinstance(field, models.DateTimeField) and value is not None:
+        if isinstance(field, models.DateTimeField) and type(value) is datetime.date:
             # The data file gives review dates as days; store them as that day's start, UTC.
-            value = timezone.make_aware(field.to_python(value), timezone.UTC)
+            value = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
         return value
 
     def _links(self, model, relation: str, target: type[models.Model], slugs) -> list:
@@ -199,7 +200,9 @@ class _DemoContentLoader:
             )
             Page.get_first_root_node().add_child(instance=article_index)
             article_index.save_revision().publish()
-            Site.objects.filter(is_default_site=True).update(root_page=article_index)
+            site = Site.objects.get(is_default_site=True)
+            site.root_page = article_index
+            site.save()  # save(), not update(): it clears Wagtail's cached site root paths
         return article_index
 
 

@@ -16,6 +16,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Cookies only over HTTPS; turned off for a plain-HTTP `docker compose up` on a laptop.
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
 
 # An embedded SQLite file unless DATABASE_URL names a server; production.py refuses the default.
 DATABASE_URL = env("DATABASE_URL", default="")
@@ -23,6 +25,14 @@ DATABASES = {
     "default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis when REDIS_URL is set, so every web process shares one cache; otherwise per process.
+REDIS_URL = env("REDIS_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 INSTALLED_APPS = [
     "cms",
@@ -49,8 +59,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves collected static files (the admin's assets) from gunicorn without a separate server.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,4 +133,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Wagtail indexes every save through django-tasks and logs each publish; both are
+        # recorded elsewhere (the task result, the admin's history), and drown real messages.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }

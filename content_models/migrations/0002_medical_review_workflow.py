@@ -9,15 +9,18 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db import migrations
 
-REVIEWED_MODELS = [
-    "treatmentform",
-    "sideeffect",
-    "eligibilityrule",
-    "condition",
-    "faq",
-    "reference",
-    "medicalreviewer",
-]
+# Model name -> verbose name, as Wagtail names the permissions it adds to snippets.
+REVIEWED_MODELS = {
+    "treatmentform": "treatment form",
+    "sideeffect": "side effect",
+    "eligibilityrule": "eligibility rule",
+    "condition": "condition",
+    "faq": "FAQ",
+    "reference": "reference",
+    "medicalreviewer": "medical reviewer",
+}
+# Wagtail creates these for snippets after migrations; the groups below need them now.
+SNIPPET_ACTIONS = ["publish", "lock", "unlock"]
 REVIEWER_ACTIONS = ["add", "change", "view", "publish", "lock", "unlock"]
 EDITOR_ACTIONS = ["add", "change", "view", "lock"]
 
@@ -42,6 +45,15 @@ def create_medical_review_workflow(apps, schema_editor):
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
 
     Locale.objects.get_or_create(language_code="es")
+
+    for model, verbose_name in REVIEWED_MODELS.items():
+        content_type = ContentType.objects.get(app_label="content_models", model=model)
+        for action in SNIPPET_ACTIONS:
+            Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model}",
+                defaults={"name": f"Can {action} {verbose_name}"},
+            )
 
     def model_permissions(actions):
         codenames = [f"{action}_{model}" for model in REVIEWED_MODELS for action in actions]

@@ -6,7 +6,7 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 from factory.django import DjangoModelFactory
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from content_models import enums
 from content_models.models import (
@@ -123,6 +123,8 @@ class ArticleIndexPageFactory(wagtail_factories.PageFactory):
         model = ArticleIndexPage
 
     title = "Patient information"
+    # Under Wagtail's root, where the site and the Medical review workflow are attached.
+    parent = factory.LazyFunction(Page.get_first_root_node)
 
 
 class ArticlePageFactory(wagtail_factories.PageFactory):
@@ -131,4 +133,4 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
 
     title = factory.Sequence(lambda n: f"Article {n}")
     summary = "An article."
-    parent = factory.SubFactory(ArticleIndexPageFactory, parent=None)
+    parent = factory.SubFactory(ArticleIndexPageFactory)

@@ -1,0 +1,136 @@
+"""What editors find in the Wagtail admin: one menu, filterable lists, clear form errors."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Locale
+
+from content_models.models import (
+    FAQ,
+    Condition,
+    EligibilityRule,
+    MedicalReviewer,
+    Reference,
+    SideEffect,
+    SideEffectReference,
+    TreatmentForm,
+)
+from tests.factories import (
+    ReferenceFactory,
+    SideEffectFactory,
+    TreatmentFormFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SNIPPET_MODELS = [
+    TreatmentForm,
+    SideEffect,
+    EligibilityRule,
+    Condition,
+    FAQ,
+    Reference,
+    MedicalReviewer,
+]
+
+
+def snippet_url(model, view, *args):
+    return reverse(model.snippet_viewset.get_url_name(view), args=args)
+
+
+def test_clinical_content_menu_lists_every_content_type(admin_client):
+    response = admin_client.get(reverse("wagtailadmin_home"))
+    html = response.content.decode()
+    assert "Clinical content" in html
+    for label in [
+        "Treatment forms",
+        "Side effects",
+        "Eligibility rules",
+        "Conditions treated",
+        "FAQs",
+        "Articles",
+        "References",
+        "Medical reviewers",
+    ]:
+        assert label in html
+
+
+@pytest.mark.parametrize("model", SNIPPET_MODELS, ids=lambda model: model.__name__)
+def test_every_content_type_has_a_list_and_an_empty_create_form(admin_client, model):
+    assert admin_client.get(snippet_url(model, "list")).status_code == 200
+    assert admin_client.get(snippet_url(model, "add")).status_code == 200
+
+
+def test_side_effects_filter_by_frequency_and_search_by_name(admin_client):
+    SideEffectFactory(name="Nausea", frequency="common")
+    SideEffectFactory(name="Bladder problems", frequency="rare")
+    rare = admin_client.get(snippet_url(SideEffect, "list"), {"frequency": "rare"})
+    assert "Bladder problems" in rare.content.decode()
+    assert "Nausea" not in rare.content.decode()
+    found = admin_client.get(snippet_url(SideEffect, "list"), {"q": "nausea"})
+    assert "Nausea" in found.content.decode()
+    assert "Bladder problems" not in found.content.decode()
+
+
+def test_treatment_forms_filter_by_route(admin_client):
+    TreatmentFormFactory(name="IV infusion", route="intravenous")
+    TreatmentFormFactory(name="Nasal spray", route="intranasal")
+    response = admin_client.get(snippet_url(TreatmentForm, "list"), {"route": "intranasal"})
+    assert "Nasal spray" in response.content.decode()
+    assert "IV infusion" not in response.content.decode()
+
+
+def test_session_minimum_above_maximum_is_a_form_error_and_nothing_is_saved(admin_client):
+    reference = ReferenceFactory()
+    response = admin_client.post(
+        snippet_url(TreatmentForm, "add") + "?locale=en",
+        {
+            "name": "IV infusion",
+            "slug": "iv-infusion",
+            "route": "intravenous",
+            "summary": "Given into a vein.",
+            "given_in_clinic": "on",
+            "session_minutes_min": "90",
+            "session_minutes_max": "40",
+            "process_steps-TOTAL_FORMS": "0",
+            "process_steps-INITIAL_FORMS": "0",
+            "process_steps-MIN_NUM_FORMS": "0",
+            "process_steps-MAX_NUM_FORMS": "1000",
+            "reference_links-TOTAL_FORMS": "1",
+            "reference_links-INITIAL_FORMS": "0",
+            "reference_links-MIN_NUM_FORMS": "1",
+            "reference_links-MAX_NUM_FORMS": "1000",
+            "reference_links-0-reference": str(reference.pk),
+            "reference_links-0-ORDER": "1",
+            "reference_links-0-DELETE": "",
+            "reference_links-0-id": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "The shortest session cannot be longer than the longest session." in (
+        response.content.decode()
+    )
+    assert not TreatmentForm.objects.exists()
+
+
+def test_a_reference_shows_where_it_is_cited(admin_client):
+    reference = ReferenceFactory(title="Intravenous ketamine trial")
+    side_effect = SideEffectFactory(name="Dissociation")
+    side_effect.reference_links.add(SideEffectReference(reference=reference))
+    side_effect.save()
+    response = admin_client.get(snippet_url(Reference, "usage", reference.pk))
+    assert response.status_code == 200
+    assert "Dissociation" in response.content.decode()
+
+
+def test_a_cited_reference_cannot_be_deleted(admin_client):
+    reference = ReferenceFactory()
+    side_effect = SideEffectFactory()
+    side_effect.reference_links.add(SideEffectReference(reference=reference))
+    side_effect.save()
+    response = admin_client.post(snippet_url(Reference, "delete", reference.pk))
+    assert response.status_code in (200, 302)
+    assert Reference.objects.filter(pk=reference.pk).exists()
+
+
+def test_spanish_is_available_for_translations():
+    assert Locale.objects.filter(language_code="es").exists()

@@ -1,0 +1,198 @@
+"""Every category of fact in the five source articles is in the demo content, as data."""
+
+import pytest
+from django.db import transaction
+from wagtail.models import Page
+
+from content_models.enums import Frequency, RuleKind, RuleOutcome, Timing
+from content_models.models import (
+    FAQ,
+    ArticlePage,
+    Condition,
+    EligibilityRule,
+    Reference,
+    SideEffect,
+    TreatmentForm,
+)
+from content_models.services import load_demo_content
+
+CLINICAL_MODELS = [TreatmentForm, SideEffect, EligibilityRule, Condition, FAQ, ArticlePage]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_content(django_db_setup, django_db_blocker):
+    """Load once for the module (it takes seconds), then roll everything back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo_content()
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_four_forms_are_there_with_their_routes_and_settings():
+    forms = {form.slug: form for form in TreatmentForm.objects.filter(live=True)}
+    assert {slug: form.route for slug, form in forms.items()} == {
+        "iv-infusion": "intravenous",
+        "im-injection": "intramuscular",
+        "nasal-spray": "intranasal",
+        "sublingual-troches": "sublingual",
+    }
+    assert forms["nasal-spray"].given_at_home and forms["nasal-spray"].given_in_clinic
+    assert forms["sublingual-troches"].given_at_home
+
+
+def test_iv_infusion_carries_session_length_course_onset_and_process():
+    iv = TreatmentForm.objects.get(slug="iv-infusion")
+    assert (iv.session_minutes_min, iv.session_minutes_max) == (40, 60)
+    assert (iv.course_sessions, iv.course_weeks_min, iv.course_weeks_max) == (6, 2, 3)
+    assert "2–3 sessions" in iv.usual_onset
+    assert "weight" in iv.dose_basis
+    assert "blood pressure" in iv.monitoring_during
+    assert "15 minutes" in iv.monitoring_after
+    assert "maintenance" in iv.maintenance
+    phases = [step.phase for step in iv.process_steps.all()]
+    assert phases == sorted(phases, key=["before", "during", "after", "follow_up"].index)
+    assert {"before", "during", "after"} <= set(phases)
+
+
+def test_every_side_effect_named_in_the_sources_is_there_with_frequency_and_timing():
+    side_effects = {item.slug: item for item in SideEffect.objects.filter(live=True)}
+    assert set(side_effects) >= {
+        "dissociation",
+        "dizziness",
+        "nausea",
+        "raised-blood-pressure",
+        "perceptual-changes",
+        "feelings-of-unreality",
+        "mild-anxiety-during-infusion",
+        "cognitive-changes",
+        "bladder-problems",
+    }
+    assert (side_effects["dissociation"].frequency, side_effects["dissociation"].timing) == (
+        Frequency.COMMON,
+        Timing.DURING,
+    )
+    for long_term in ("cognitive-changes", "bladder-problems"):
+        assert side_effects[long_term].frequency == Frequency.RARE
+        assert side_effects[long_term].timing == Timing.LONG_TERM
+    iv = TreatmentForm.objects.get(slug="iv-infusion")
+    assert side_effects["nausea"].treatment_form_links.filter(treatment_form=iv).exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "answer", "kind", "outcome"),
+    [
+        ("pregnancy", True, RuleKind.ABSOLUTE_CONTRAINDICATION, RuleOutcome.NOT_ELIGIBLE),
+        ("breastfeeding", True, RuleKind.ABSOLUTE_CONTRAINDICATION, RuleOutcome.NOT_ELIGIBLE),
+        (
+            "uncontrolled-high-blood-pressure",
+            "Yes, and it is not treated or not under control",
+            RuleKind.ABSOLUTE_CONTRAINDICATION,
+            RuleOutcome.NOT_ELIGIBLE,
+        ),
+        (
+            "untreated-hyperthyroidism",
+            "Yes, and it is not being treated",
+            RuleKind.ABSOLUTE_CONTRAINDICATION,
+            RuleOutcome.NOT_ELIGIBLE,
+        ),
+        (
+            "psychotic-disorder",
+            True,
+            RuleKind.RELATIVE_CONTRAINDICATION,
+            RuleOutcome.CLINICIAN_REVIEW,
+        ),
+        (
+            "substance-misuse-history",
+            True,
+            RuleKind.RELATIVE_CONTRAINDICATION,
+            RuleOutcome.CLINICIAN_REVIEW,
+        ),
+        ("suicidal-thoughts", True, RuleKind.PRECAUTION, RuleOutcome.CLINICIAN_REVIEW),
+        (
+            "tried-two-or-more-antidepressants",
+            2,
+            RuleKind.INDICATION,
+            RuleOutcome.SUPPORTS_ELIGIBILITY,
+        ),
+    ],
+)
+def test_eligibility_points_are_rules_a_program_can_evaluate(slug, answer, kind, outcome):
+    rule = EligibilityRule.objects.filter(live=True).get(slug=slug)
+    assert (rule.kind, rule.outcome) == (kind, outcome)
+    assert rule.question
+    assert rule.is_triggered_by(answer)
+
+
+def test_answers_outside_a_rule_do_not_trigger_it():
+    antidepressants = EligibilityRule.objects.get(slug="tried-two-or-more-antidepressants")
+    assert not antidepressants.is_triggered_by(1)
+    blood_pressure = EligibilityRule.objects.get(slug="uncontrolled-high-blood-pressure")
+    assert not blood_pressure.is_triggered_by("Yes, and it is treated and under control")
+    assert not EligibilityRule.objects.get(slug="pregnancy").is_triggered_by(False)
+
+
+def test_every_condition_is_there_with_its_evidence():
+    conditions = {item.slug: item for item in Condition.objects.filter(live=True)}
+    assert set(conditions) >= {
+        "treatment-resistant-depression",
+        "depression",
+        "generalised-anxiety-disorder",
+        "post-traumatic-stress-disorder",
+        "obsessive-compulsive-disorder",
+        "chronic-pain",
+    }
+    trd = conditions["treatment-resistant-depression"]
+    assert trd.evidence_strength == "strong"
+    assert "TRD" in trd.alias_list
+
+
+def test_mechanism_of_action_is_explained_in_an_article_and_an_faq():
+    article = ArticlePage.objects.live().get(slug="how-ketamine-works")
+    body = str(article.body.render_as_block())
+    for fact in ("NMDA", "glutamate", "default mode network"):
+        assert fact in body
+    assert FAQ.objects.filter(live=True).filter(slug="how-does-ketamine-work").exists()
+
+
+def test_comparisons_with_other_treatments_are_structured_tables():
+    article = ArticlePage.objects.live().get(slug="ketamine-compared-with-other-treatments")
+    compared = [
+        block.value["compared_with"]
+        for block in article.body
+        if block.block_type == "comparison_table"
+    ]
+    assert any("antidepressants" in name for name in compared)
+    assert any("ECT" in name for name in compared)
+    assert any("Talking therapy" in name for name in compared)
+
+
+def test_the_works_the_sources_cite_are_references():
+    yale = Reference.objects.get(slug="yale-medicine-ketamine-for-depression")
+    assert yale.url == "https://www.yalemedicine.org/news/ketamine-for-depression"
+    assert Reference.objects.get(slug="mayo-clinic-g2k-trial").kind == "trial"
+    assert "70%" in Reference.objects.get(slug="mayo-clinic-press-ketamine-for-depression").summary
+
+
+def test_faqs_answer_the_questions_the_sources_answer():
+    assert FAQ.objects.filter(live=True).count() >= 14
+    assert FAQ.objects.filter(slug="how-long-does-a-session-last").exists()
+    assert FAQ.objects.filter(slug="ketamine-compared-with-ect").exists()
+
+
+@pytest.mark.parametrize("model", CLINICAL_MODELS, ids=lambda model: model.__name__)
+def test_every_clinical_item_is_published_reviewed_and_referenced(model):
+    items = model.objects.all()
+    assert items.exists()
+    for item in items:
+        assert item.live and item.first_published_at, item
+        assert item.reviewed_by and item.last_reviewed_at and item.next_review_due, item
+        assert item.reference_links.exists(), item
+
+
+def test_articles_live_under_the_site_root():
+    article_index = Page.objects.get(slug="patient-information")
+    assert article_index.get_site().root_page == article_index
+    assert article_index.get_children().live().count() == 3

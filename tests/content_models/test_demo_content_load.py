@@ -1,0 +1,97 @@
+"""`load_demo_content`: all or nothing, and a second run changes nothing."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+from wagtail.models import Page, Revision
+
+from content_models.models import FAQ, MedicalReviewer, Reference, SideEffect, TreatmentForm
+from content_models.services import DEMO_CONTENT_FILE, DemoContentError, load_demo_content
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = [MedicalReviewer, Reference, TreatmentForm, SideEffect, FAQ]
+
+
+def content_counts() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in CONTENT_MODELS}
+    return {**counts, "pages": Page.objects.count(), "revisions": Revision.objects.count()}
+
+
+def demo_data() -> dict:
+    return yaml.safe_load(DEMO_CONTENT_FILE.read_text(encoding="utf-8"))
+
+
+def write_data(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_second_load_creates_nothing_and_keeps_editors_changes():
+    first = load_demo_content()
+    assert all(first.values())
+    nausea = SideEffect.objects.get(slug="nausea")
+    nausea.summary = "Edited by a clinician."
+    nausea.save()
+    before = content_counts()
+
+    second = load_demo_content()
+
+    assert set(second.values()) == {0}
+    assert content_counts() == before
+    assert SideEffect.objects.get(slug="nausea").summary == "Edited by a clinician."
+
+
+def test_command_reports_progress_for_each_section(capsys):
+    call_command("load_demo_content")
+    output = capsys.readouterr().out
+    assert "Treatment forms: 4 created, 0 already present." in output
+    assert "FAQs:" in output
+    assert "Demo content ready" in output
+
+
+def test_broken_entry_stops_the_load_naming_file_and_entry_with_nothing_left(tmp_path):
+    data = demo_data()
+    data["faqs"][2]["references"] = ["no-such-reference"]
+    path = write_data(tmp_path, data)
+    before = content_counts()
+
+    with pytest.raises(DemoContentError) as raised:
+        load_demo_content(path)
+
+    slug = data["faqs"][2]["slug"]
+    assert f"broken.yaml: faqs[2] '{slug}'" in str(raised.value)
+    assert "no reference with slug 'no-such-reference'" in str(raised.value)
+    assert content_counts() == before
+
+
+def test_invalid_entry_reports_the_validation_message(tmp_path):
+    data = demo_data()
+    data["treatment_forms"][0]["session_minutes_min"] = 90
+    path = write_data(tmp_path, data)
+
+    with pytest.raises(DemoContentError) as raised:
+        load_demo_content(path)
+
+    assert "treatment_forms[0] 'iv-infusion'" in str(raised.value)
+    assert "The shortest session cannot be longer than the longest session." in str(raised.value)
+    assert not Reference.objects.exists()
+
+
+def test_unknown_field_is_named(tmp_path):
+    data = demo_data()
+    data["side_effects"][0]["colour"] = "blue"
+    with pytest.raises(DemoContentError, match="unknown field 'colour'"):
+        load_demo_content(write_data(tmp_path, data))
+
+
+def test_file_that_is_not_yaml_fails_with_a_command_error(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("reviewers: [unclosed", encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=r"Nothing was loaded\. .*broken\.yaml: is not valid YAML"
+    ):
+        call_command("load_demo_content", file=path)

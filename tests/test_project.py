@@ -1,0 +1,95 @@
+"""The project as a newcomer meets it: checks pass, migrations are complete, settings are safe."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_system_checks_pass():
+    call_command("check", fail_level="WARNING")
+
+
+@pytest.mark.django_db
+def test_no_model_change_is_missing_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def run_with_settings(module: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean_env, "DJANGO_SETTINGS_MODULE": module, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_settings_refuse_to_start_without_required_environment(missing):
+    complete = {
+        "SECRET_KEY": "a-real-secret",
+        "ALLOWED_HOSTS": "content.example.org",
+        "DATABASE_URL": "postgres://user@db/content",
+    }
+    del complete[missing]
+    result = run_with_settings("cms.settings.production", **complete)
+    assert result.returncode != 0
+    assert f"{missing} must be set in the environment for production." in result.stderr
+
+
+def test_production_settings_start_with_required_environment():
+    result = run_with_settings(
+        "cms.settings.production",
+        SECRET_KEY="a-real-secret",
+        ALLOWED_HOSTS="content.example.org",
+        DATABASE_URL="postgres://user@db/content",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_test_settings_refuse_sqlite():
+    result = run_with_settings("cms.settings.test", DATABASE_URL="sqlite:///tmp.sqlite3")
+    assert "The tests run on PostgreSQL" in result.stderr
+
+
+def test_local_admin_is_refused_outside_the_dev_settings():
+    with pytest.raises(CommandError, match="only created with the dev settings"):
+        call_command("create_local_admin")
+
+
+@pytest.mark.django_db
+def test_local_admin_is_created_once_and_printed(settings, capsys, django_user_model):
+    settings.LOCAL_ADMIN_ENABLED = True
+    call_command("create_local_admin")
+    call_command("create_local_admin")
+    output = capsys.readouterr().out
+    assert "Local admin login: admin / changeme (created)" in output
+    assert "already exists, password unchanged" in output
+    assert django_user_model.objects.get(username="admin").is_superuser
+
+
+def test_docker_compose_runs_database_cache_and_web_with_healthchecks():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) >= {"db", "redis", "web"}
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    web = services["web"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "manage.py migrate" in web["command"]
+    assert "gunicorn cms.wsgi" in web["command"]
+    assert web["build"] == "." and (ROOT / "Dockerfile").is_file()
+    assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"

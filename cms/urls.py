@@ -4,7 +4,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.health import healthz, readyz
+
 urlpatterns = [
+    path("api/", include("api.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -16,3 +21,6 @@ if settings.DEBUG:
 
 # Wagtail serves page previews and the (headless) page tree last, so it never shadows the API.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# An unexpected error under /api/ answers in the API's own format.
+handler500 = "api.errors.server_error"

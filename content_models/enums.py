@@ -87,3 +87,15 @@ class CalloutLevel(models.TextChoices):
 class HeadingLevel(models.TextChoices):
     H2 = "h2", "Section heading"
     H3 = "h3", "Subheading"
+
+
+class CareSetting(models.TextChoices):
+    CLINIC = "clinic", "In clinic"
+    SUPERVISED_AT_HOME = "supervised_at_home", "At home, under the clinic's supervision"
+
+
+# The treatment form field that records each setting.
+CARE_SETTING_FIELDS = {
+    CareSetting.CLINIC: "given_in_clinic",
+    CareSetting.SUPERVISED_AT_HOME: "given_at_home",
+}

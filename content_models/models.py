@@ -1,5 +1,6 @@
 """Every model of the app, for Django's model registry; each lives in its own module."""
 
+from .generation import ContentGeneration
 from .pages.article import ArticleIndexPage, ArticlePage, ArticlePageReference
 from .snippets.condition import Condition, ConditionReference, ConditionTreatmentForm
 from .snippets.eligibility_rule import (
@@ -21,6 +22,7 @@ __all__ = [
     "Condition",
     "ConditionReference",
     "ConditionTreatmentForm",
+    "ContentGeneration",
     "EligibilityRule",
     "EligibilityRuleReference",
     "EligibilityRuleTreatmentForm",

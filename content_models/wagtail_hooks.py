@@ -1,6 +1,13 @@
-"""The editors' admin: every content type under one "Clinical content" menu."""
+"""The editors' admin: every content type under one "Clinical content" menu.
 
+Search in the lists uses each model's own `search_fields` (its search index), so the
+viewsets name none: a field list here would be handed to the search backend as columns.
+"""
+
+import django_filters
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -16,9 +23,29 @@ from .models import (
     TreatmentForm,
 )
 
-# Review columns and filters every clinical type shares, so editors can find what is due.
-REVIEW_COLUMNS = ("reviewed_by", "next_review_due")
-REVIEW_FILTERS = ("next_review_due", "reviewed_by", "live")
+# A custom list_display replaces Wagtail's default columns, so these add them back.
+STATUS_COLUMNS = (LocaleColumn(), UpdatedAtColumn(), LiveStatusTagColumn())
+# Review columns every clinical type shares, so editors can see what is due.
+REVIEW_COLUMNS = ("reviewed_by", "next_review_due", *STATUS_COLUMNS)
+
+
+class ReviewedContentFilterSet(WagtailFilterSet):
+    """Filters every clinical list has; the review date as a range, to find what falls due."""
+
+    next_review_due = django_filters.DateFromToRangeFilter(
+        label="Next review due", widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        fields = ("next_review_due", "reviewed_by", "live")
+
+
+def reviewed_filterset(model, *fields):
+    """The filters of a clinical list: its own fields, then the review filters."""
+    meta = type(
+        "Meta", (), {"model": model, "fields": [*fields, *ReviewedContentFilterSet.Meta.fields]}
+    )
+    return type(f"{model.__name__}FilterSet", (ReviewedContentFilterSet,), {"Meta": meta})
 
 
 class TreatmentFormViewSet(SnippetViewSet):
@@ -26,8 +53,7 @@ class TreatmentFormViewSet(SnippetViewSet):
     icon = "doc-full"
     menu_label = "Treatment forms"
     list_display = ("name", "route", "session_minutes_min", "session_minutes_max", *REVIEW_COLUMNS)
-    list_filter = ("route", "given_in_clinic", "given_at_home", *REVIEW_FILTERS)
-    search_fields = ("name", "summary", "description")
+    filterset_class = reviewed_filterset(TreatmentForm, "route", "given_in_clinic", "given_at_home")
     inspect_view_enabled = True
 
 
@@ -36,8 +62,7 @@ class SideEffectViewSet(SnippetViewSet):
     icon = "warning"
     menu_label = "Side effects"
     list_display = ("name", "frequency", "severity", "timing", *REVIEW_COLUMNS)
-    list_filter = ("frequency", "severity", "timing", *REVIEW_FILTERS)
-    search_fields = ("name", "summary", "description")
+    filterset_class = reviewed_filterset(SideEffect, "frequency", "severity", "timing")
     inspect_view_enabled = True
 
 
@@ -46,8 +71,7 @@ class EligibilityRuleViewSet(SnippetViewSet):
     icon = "tasks"
     menu_label = "Eligibility rules"
     list_display = ("title", "kind", "outcome", "answer_type", *REVIEW_COLUMNS)
-    list_filter = ("kind", "outcome", "answer_type", *REVIEW_FILTERS)
-    search_fields = ("title", "question", "summary", "rationale")
+    filterset_class = reviewed_filterset(EligibilityRule, "kind", "outcome", "answer_type")
     inspect_view_enabled = True
 
 
@@ -56,8 +80,7 @@ class ConditionViewSet(SnippetViewSet):
     icon = "clipboard-list"
     menu_label = "Conditions treated"
     list_display = ("name", "aliases", "evidence_strength", *REVIEW_COLUMNS)
-    list_filter = ("evidence_strength", *REVIEW_FILTERS)
-    search_fields = ("name", "aliases", "summary", "description")
+    filterset_class = reviewed_filterset(Condition, "evidence_strength")
     inspect_view_enabled = True
 
 
@@ -66,8 +89,7 @@ class FAQViewSet(SnippetViewSet):
     icon = "help"
     menu_label = "FAQs"
     list_display = ("question", "topic", *REVIEW_COLUMNS)
-    list_filter = ("topic", *REVIEW_FILTERS)
-    search_fields = ("question", "summary", "answer")
+    filterset_class = reviewed_filterset(FAQ, "topic")
     inspect_view_enabled = True
 
 
@@ -75,9 +97,8 @@ class ReferenceViewSet(SnippetViewSet):
     model = Reference
     icon = "openquote"
     menu_label = "References"
-    list_display = ("title", "kind", "publisher", "year")
-    list_filter = ("kind", "year", "live")
-    search_fields = ("title", "publisher", "authors", "doi", "pmid", "trial_id")
+    list_display = ("title", "kind", "publisher", "year", *STATUS_COLUMNS)
+    list_filter = ("kind", "live")
     inspect_view_enabled = True
 
 
@@ -85,9 +106,8 @@ class MedicalReviewerViewSet(SnippetViewSet):
     model = MedicalReviewer
     icon = "user"
     menu_label = "Medical reviewers"
-    list_display = ("name", "credentials", "specialty")
+    list_display = ("name", "credentials", "specialty", *STATUS_COLUMNS)
     list_filter = ("live",)
-    search_fields = ("name", "specialty")
     inspect_view_enabled = True
 
 

@@ -22,7 +22,11 @@ SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
 # An embedded SQLite file unless DATABASE_URL names a server; production.py refuses the default.
 DATABASE_URL = env("DATABASE_URL", default="")
 DATABASES = {
-    "default": env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": {
+        **env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # A publish and the content-generation bump it causes commit together or not at all.
+        "ATOMIC_REQUESTS": True,
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -37,6 +41,12 @@ CACHES = {
 INSTALLED_APPS = [
     "cms",
     "content_models",
+    "api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -59,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "api.caching.ApiResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,8 +134,60 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 # The database backend uses PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.
 # https://docs.wagtail.org/en/stable/topics/search/backends.html
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Rich text blocks reach API clients as HTML a browser renders, with internal links resolved.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Only the editors' own uploads; no executable or HTML documents.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+
+# Content API (api/). https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    # JSON only: no browsable HTML API, so nothing under /api/ ever answers with an HTML page.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "URL_FORMAT_OVERRIDE": "format",
+}
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ketamine therapy content API",
+    "DESCRIPTION": (
+        "Medically reviewed patient information about ketamine therapy: treatment forms, side "
+        "effects, eligibility rules, conditions, references, FAQs, articles and reviewers. "
+        "Patient information, not medical advice. Only published content is served."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the installed sidecar package: the docs fetch nothing elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProcessPhaseEnum": "content_models.enums.ProcessPhase",
+        "TimingEnum": "content_models.enums.Timing",
+    },
+}
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=0)
+API_CACHE_S_MAXAGE = env.int("API_CACHE_S_MAXAGE", default=60)
+# Where the public site shows each item; `html_url` is null when unset.
+PUBLIC_SITE_BASE_URL = env("PUBLIC_SITE_BASE_URL", default="").rstrip("/")
+CONTENT_PUBLISHER_NAME = env("CONTENT_PUBLISHER_NAME", default=WAGTAIL_SITE_NAME)
+CONTENT_LICENSE_URL = env(
+    "CONTENT_LICENSE_URL", default="https://creativecommons.org/licenses/by-nc-nd/4.0/"
+)
+
+# Public reads from any origin; the admin sends no CORS headers.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-modified-since", "if-none-match", "x-api-key"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified"]
 
 # Set only by dev.py: `make run` may create a local admin login and print it.
 LOCAL_ADMIN_ENABLED = False

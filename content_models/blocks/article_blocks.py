@@ -6,6 +6,30 @@ from ..enums import CalloutLevel, HeadingLevel
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
 
+class EmbeddedSnippetBlock(SnippetChooserBlock):
+    """A structured item embedded in an article, delivered to API clients as its data.
+
+    The API puts an `embed` function in the context that serializes a live item (and gives
+    None for one that is not live), so blocks stay independent of any one API version.
+    """
+
+    def get_api_representation(self, value, context=None):
+        if value is None or not context or "embed" not in context:
+            return None
+        return context["embed"](value)
+
+
+class EmbeddedSnippetListBlock(blocks.ListBlock):
+    """Embedded items in the editor's order; items no longer live are left out."""
+
+    def __init__(self, target_model, **kwargs):
+        super().__init__(EmbeddedSnippetBlock(target_model), min_num=1, **kwargs)
+
+    def get_api_representation(self, value, context=None):
+        items = super().get_api_representation(value, context)
+        return [item for item in items if item is not None]
+
+
 class HeadingBlock(blocks.StructBlock):
     """A section heading; the level keeps the page outline accessible."""
 
@@ -40,19 +64,19 @@ class SnippetListBlock(blocks.StructBlock):
 class SideEffectListBlock(SnippetListBlock):
     """Side effects, embedded with their frequency, timing and advice."""
 
-    items = blocks.ListBlock(SnippetChooserBlock("content_models.SideEffect"), min_num=1)
+    items = EmbeddedSnippetListBlock("content_models.SideEffect")
 
 
 class EligibilityRuleListBlock(SnippetListBlock):
     """Eligibility rules, embedded with their screening question and outcome."""
 
-    items = blocks.ListBlock(SnippetChooserBlock("content_models.EligibilityRule"), min_num=1)
+    items = EmbeddedSnippetListBlock("content_models.EligibilityRule")
 
 
 class FaqListBlock(SnippetListBlock):
     """Frequently asked questions with their answers."""
 
-    items = blocks.ListBlock(SnippetChooserBlock("content_models.FAQ"), min_num=1)
+    items = EmbeddedSnippetListBlock("content_models.FAQ")
 
 
 class ComparisonRowBlock(blocks.StructBlock):
@@ -71,7 +95,7 @@ class ComparisonTableBlock(blocks.StructBlock):
         max_length=200, help_text="The other treatment, e.g. 'Electroconvulsive therapy (ECT)'."
     )
     rows = blocks.ListBlock(ComparisonRowBlock(), min_num=1)
-    references = blocks.ListBlock(SnippetChooserBlock("content_models.Reference"), min_num=1)
+    references = EmbeddedSnippetListBlock("content_models.Reference")
 
     class Meta:
         icon = "table"
@@ -83,13 +107,19 @@ class ArticleBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
     safety_callout = SafetyCalloutBlock()
-    treatment_form = SnippetChooserBlock(
+    treatment_form = EmbeddedSnippetBlock(
         "content_models.TreatmentForm", icon="doc-full", label="Treatment form card"
     )
     side_effect_list = SideEffectListBlock()
     eligibility_rule_list = EligibilityRuleListBlock()
     faq_list = FaqListBlock(label="FAQ list")
     comparison_table = ComparisonTableBlock()
-    citations = blocks.ListBlock(
-        SnippetChooserBlock("content_models.Reference"), icon="openquote", min_num=1
-    )
+    citations = EmbeddedSnippetListBlock("content_models.Reference", icon="openquote")
+
+    def get_api_representation(self, value, context=None):
+        # A block whose embedded item is no longer live has nothing left to show.
+        return [
+            block
+            for block in super().get_api_representation(value, context)
+            if block["value"] not in (None, [])
+        ]

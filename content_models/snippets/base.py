@@ -10,7 +10,7 @@ from django.utils import timezone
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -34,9 +34,24 @@ def errors_from(check: Callable[[], None]) -> dict[str, list]:
     return {}
 
 
+# Bookkeeping fields of Wagtail's mixins: not content, so not in the preview.
+WAGTAIL_FIELD_NAMES = {
+    "id",
+    "slug",
+    "translation_key",
+    "locale",
+    *(
+        field.name
+        for mixin in (DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin)
+        for field in mixin._meta.fields
+    ),
+    "last_reviewed_at",
+    "next_review_due",
+}
+
 SLUG_HELP_TEXT = (
-    "The last part of the item's web address, e.g. 'iv-infusion'. Filled in from the name; "
-    "change it only before the item is first published, as partners link to it."
+    "The last part of the item's web address, e.g. 'nasal-spray'. Filled in from the title "
+    "above; change it only before the item is first published, as partners link to it."
 )
 
 
@@ -91,18 +106,28 @@ class PublishableSnippet(
         return context
 
     def preview_fields(self):
-        """(label, value) of each filled-in field: the preview of content that has no site."""
+        """(label, value) of each filled-in field the editor wrote, and of its links: the
+        preview of content that has no site of its own."""
         for field in self._meta.concrete_fields:
-            if not field.editable or field.is_relation or field.name == "slug":
+            if field.name in WAGTAIL_FIELD_NAMES or field.is_relation:
                 continue
             value = getattr(self, field.name)
-            if value in (None, ""):
+            if value in (None, "") or (isinstance(field, StreamField) and not value):
                 continue
             if isinstance(field, RichTextField):
                 value = RichText(value)
+            elif isinstance(field, StreamField):
+                value = value.render_as_block()
             elif field.choices:
                 value = dict(field.flatchoices).get(value, value)
+            elif isinstance(value, bool):
+                value = "Yes" if value else "No"
             yield field.verbose_name, value
+        for relation in ("treatment_form_links", "reference_links"):
+            if hasattr(self, relation):
+                links = getattr(self, relation).all()
+                label = "treatment forms" if relation == "treatment_form_links" else "references"
+                yield label, ", ".join(str(link) for link in links) or "None yet"
 
 
 class MedicallyReviewed(models.Model):
@@ -163,6 +188,9 @@ class MedicallyReviewed(models.Model):
 class ReferenceLink(Orderable):
     """One citation of a reference, in the order the editor lists them."""
 
+    def __str__(self):
+        return str(self.reference)
+
     reference = models.ForeignKey(
         "content_models.Reference",
         # A reference that content cites cannot be deleted: every claim stays traceable.
@@ -174,16 +202,23 @@ class ReferenceLink(Orderable):
 
     class Meta(Orderable.Meta):
         abstract = True
+        verbose_name = "citation"  # how the usage view names the field that cites a reference
 
 
 class TreatmentFormLink(Orderable):
-    """A treatment form that a side effect, rule or condition applies to."""
+    """A treatment form that a side effect, rule or condition applies to.
 
-    treatment_form = models.ForeignKey(
-        "content_models.TreatmentForm", on_delete=models.CASCADE, related_name="+"
-    )
+    Each subclass names its reverse relation (e.g. `treatment_form.side_effect_links`) so a
+    treatment form's side effects, rules and conditions can be prefetched in one query each.
+    """
+
+    treatment_form: models.ForeignKey
 
     panels: ClassVar = [FieldPanel("treatment_form")]
 
     class Meta(Orderable.Meta):
         abstract = True
+        verbose_name = "applies to"
+
+    def __str__(self):
+        return str(self.treatment_form)

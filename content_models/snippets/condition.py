@@ -67,6 +67,9 @@ class ConditionTreatmentForm(TreatmentFormLink):
     condition = ParentalKey(
         Condition, on_delete=models.CASCADE, related_name="treatment_form_links"
     )
+    treatment_form = models.ForeignKey(
+        "content_models.TreatmentForm", on_delete=models.CASCADE, related_name="condition_links"
+    )
 
 
 class ConditionReference(ReferenceLink):

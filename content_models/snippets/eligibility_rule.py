@@ -3,6 +3,7 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import (
@@ -29,6 +30,10 @@ YES_NO_CHOICES = [(True, "Yes"), (False, "No")]
 
 class AnswerOptionBlock(blocks.StructBlock):
     """One answer a patient can pick, and whether picking it triggers the rule."""
+
+    def render_basic(self, value, context=None):
+        suffix = " (triggers the rule)" if value["triggers_rule"] else ""
+        return format_html("{}{}", value["label"], suffix)
 
     label = blocks.CharBlock(max_length=200, help_text="As the patient reads it.")
     triggers_rule = blocks.BooleanBlock(
@@ -100,21 +105,30 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
         FieldPanel("summary"),
         FieldPanel("rationale"),
         MultiFieldPanel(
+            [FieldPanel("question"), FieldPanel("answer_type")], heading="Screening question"
+        ),
+        MultiFieldPanel(
+            [FieldPanel("triggering_answer")],
+            heading="If the answer is yes or no",
+            help_text="Leave empty for other answer types.",
+        ),
+        MultiFieldPanel(
             [
-                FieldPanel("question"),
-                FieldPanel("answer_type"),
-                FieldPanel("triggering_answer"),
                 FieldRowPanel(
                     [
                         FieldPanel("number_trigger_min"),
                         FieldPanel("number_trigger_max"),
                         FieldPanel("number_unit"),
                     ]
-                ),
-                FieldPanel("answer_options"),
+                )
             ],
-            heading="Screening question",
-            help_text="Fill in only the part that matches the answer type.",
+            heading="If the answer is a number",
+            help_text="Leave empty for other answer types.",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("answer_options")],
+            heading="If the answer is one of several options",
+            help_text="Leave empty for other answer types.",
         ),
         FieldPanel("outcome"),
         InlinePanel("treatment_form_links", heading="Applies to", label="Treatment form"),
@@ -198,6 +212,11 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
 class EligibilityRuleTreatmentForm(TreatmentFormLink):
     rule = ParentalKey(
         EligibilityRule, on_delete=models.CASCADE, related_name="treatment_form_links"
+    )
+    treatment_form = models.ForeignKey(
+        "content_models.TreatmentForm",
+        on_delete=models.CASCADE,
+        related_name="eligibility_rule_links",
     )
 
 

@@ -39,4 +39,4 @@ class MedicalReviewer(PublishableSnippet):
         ordering: ClassVar = ["name"]
 
     def __str__(self):
-        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+        return self.name

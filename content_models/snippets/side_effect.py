@@ -86,6 +86,9 @@ class SideEffectTreatmentForm(TreatmentFormLink):
     side_effect = ParentalKey(
         SideEffect, on_delete=models.CASCADE, related_name="treatment_form_links"
     )
+    treatment_form = models.ForeignKey(
+        "content_models.TreatmentForm", on_delete=models.CASCADE, related_name="side_effect_links"
+    )
 
 
 class SideEffectReference(ReferenceLink):

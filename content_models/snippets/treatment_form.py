@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -17,6 +18,9 @@ from wagtail.search import index
 
 from ..enums import ProcessPhase, Route
 from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink, errors_from
+
+# Sentences, not single words: a two-line box shows them whole.
+SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 
 
 def positive_number(help_text, **kwargs):
@@ -101,8 +105,8 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
                 ),
                 FieldPanel("course_sessions"),
                 FieldRowPanel([FieldPanel("course_weeks_min"), FieldPanel("course_weeks_max")]),
-                FieldPanel("usual_onset"),
-                FieldPanel("dose_basis"),
+                FieldPanel("usual_onset", widget=SHORT_TEXT),
+                FieldPanel("dose_basis", widget=SHORT_TEXT),
                 FieldPanel("maintenance"),
             ],
             heading="Sessions and course",

@@ -1,0 +1,1 @@
+"""How the content leaves the building: the versioned REST API and what all versions share."""

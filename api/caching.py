@@ -1,0 +1,83 @@
+"""HTTP caching for the content API: ETags, conditional requests and a shared response cache.
+
+Each 200 is kept in the cache under a key that contains the content generation (a counter
+every publish, unpublish and delete moves on, in its own transaction). A change therefore
+makes every cached response unreachable at once, in every process, with nothing to purge;
+and a request whose validators match costs one query (reading the generation) and no
+serialization. The ETag is a hash of the body, so it changes when, and only when, what the
+response shows changes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from content_models.selectors import current_content_generation
+
+CACHED_PREFIX = "/api/v1/"
+# Headers that change what a response shows, and so belong in its cache key and `Vary`.
+VARY_HEADERS = ("Accept",)
+# Entries of an old generation are never read again; this only bounds the memory they hold.
+CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: float
+
+    def as_response(self) -> HttpResponse:
+        response = HttpResponse(self.body, content_type=self.content_type)
+        response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.last_modified)
+        return response
+
+
+class ApiResponseCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
+            return self.get_response(request)
+
+        generation = current_content_generation()
+        key = self.cache_key(request, generation.value)
+        cached = cache.get(key)
+        if cached is None:
+            response = self.get_response(request)
+            if response.status_code != 200 or response.streaming:
+                return response
+            body = response.content
+            cached = CachedResponse(
+                body=body,
+                content_type=response["Content-Type"],
+                etag=f'"{hashlib.sha256(body).hexdigest()[:40]}"',
+                last_modified=generation.changed_at.timestamp(),
+            )
+            cache.set(key, cached, timeout=CACHE_SECONDS)
+
+        response = cached.as_response()
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.API_CACHE_MAX_AGE,
+            s_maxage=settings.API_CACHE_S_MAXAGE,
+        )
+        patch_vary_headers(response, VARY_HEADERS)
+        return get_conditional_response(
+            request, etag=cached.etag, last_modified=int(cached.last_modified), response=response
+        )
+
+    @staticmethod
+    def cache_key(request, generation: int) -> str:
+        varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
+        fingerprint = hashlib.sha256(f"{request.get_full_path()}|{varying}".encode()).hexdigest()
+        return f"api:v1:{generation}:{fingerprint}"

@@ -1,0 +1,78 @@
+"""One error format for the whole API: RFC 9457 problem details, `application/problem+json`."""
+
+from http import HTTPStatus
+
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as every error of the API is shaped."""
+
+    type = serializers.CharField(help_text="about:blank: the status and title say it all.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For a 400: the messages for each parameter at fault.",
+    )
+
+
+def problem(status: int, detail: str, errors: dict | None = None) -> dict:
+    """A problem document. `type` is about:blank: the status and `title` say what went wrong."""
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def problem_exception_handler(exc, context):
+    """DRF's handler, reshaped: every error a view raises becomes problem+json."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # An unexpected error: Django's 500 handler below answers it.
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        names = ", ".join(f"'{name}'" for name in errors)
+        body = problem(response.status_code, f"Invalid request parameter {names}.", errors)
+    else:
+        # DRF turns Django's Http404 and PermissionDenied into its own; their text is in data.
+        body = problem(response.status_code, str(response.data.get("detail", exc)))
+    return Response(
+        body,
+        status=response.status_code,
+        headers=dict(response.headers),
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def api_not_found(request):
+    """404 for an address under /api/ that no endpoint answers (routed last under /api/)."""
+    return JsonResponse(
+        problem(404, f"There is no endpoint at {request.path}."),
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def server_error(request):
+    """500: problem+json under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            problem(500, "The server failed to answer; the error has been logged."),
+            status=500,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    return defaults.server_error(request)

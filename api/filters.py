@@ -1,0 +1,178 @@
+"""Filtering, ordering and search shared by every collection, strict about what they accept."""
+
+import django_filters
+from django.conf import settings
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+from content_models import enums
+from content_models.selectors import in_ranking_order, search_ranking
+
+LIST_PARAMETERS = {"limit", "offset", "ordering", "search", "fields", "expand", "locale", "format"}
+DETAIL_PARAMETERS = {"fields", "expand", "locale", "format"}
+
+
+def requested_locale(request) -> str:
+    """`?locale=` (a content language code), or the default language."""
+    locale = request.query_params.get("locale", settings.LANGUAGE_CODE)
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    if locale not in codes:
+        raise ValidationError({"locale": [f"Must be one of: {', '.join(codes)}."]})
+    return locale
+
+
+def reject_unknown_parameters(request, allowed: set[str]) -> None:
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise ValidationError(
+            {
+                name: [f"Unknown query parameter. Known: {', '.join(sorted(allowed))}."]
+                for name in unknown
+            }
+        )
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """`?ordering=a,-b` by API field names (a view maps them to model fields in its
+    `ordering_fields`); an unknown name is a 400, not silently ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        param = request.query_params.get(self.ordering_param)
+        if not param:
+            return list(view.ordering)
+        terms = [term.strip() for term in param.split(",") if term.strip()]
+        unknown = [term for term in terms if term.lstrip("-") not in view.ordering_fields]
+        if unknown or not terms:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(unknown) or 'nothing'}. "
+                        f"Use: {', '.join(view.ordering_fields)} (prefix - to reverse)."
+                    ]
+                }
+            )
+        return [
+            f"{'-' if term.startswith('-') else ''}{view.ordering_fields[term.lstrip('-')]}"
+            for term in terms
+        ]
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Comma-separated fields to order by, '-' first for descending: "
+                f"{', '.join(view.ordering_fields)}.",
+                "schema": {"type": "string"},
+            }
+        ]
+
+
+class WagtailSearchFilter(filters.BaseFilterBackend):
+    """`?search=`: full-text search within the collection, combined with any other filter.
+
+    Results come in relevance order unless `?ordering=` is given.
+    """
+
+    search_param = "search"
+
+    def filter_queryset(self, request, queryset, view):
+        query = request.query_params.get(self.search_param, "").strip()
+        if not query:
+            return queryset
+        ranking = search_ranking(queryset.model, query)
+        if request.query_params.get("ordering"):
+            return queryset.filter(pk__in=list(ranking))
+        return in_ranking_order(queryset, ranking)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.search_param,
+                "required": False,
+                "in": "query",
+                "description": "Words to search for in this collection.",
+                "schema": {"type": "string"},
+            }
+        ]
+
+
+class PublishedSinceFilterSet(django_filters.FilterSet):
+    published_since = django_filters.IsoDateTimeFilter(
+        field_name="last_published_at",
+        lookup_expr="gte",
+        help_text="Published (first or again) at or after this ISO 8601 date-time.",
+    )
+
+
+class ReviewFilterSet(PublishedSinceFilterSet):
+    """Filters every medically reviewed collection has."""
+
+    reviewed_by = django_filters.CharFilter(
+        field_name="reviewed_by__slug", help_text="Slug of the reviewer."
+    )
+    review_due_before = django_filters.DateFilter(
+        field_name="next_review_due",
+        lookup_expr="lt",
+        help_text="Next review due before this date.",
+    )
+    review_due_after = django_filters.DateFilter(
+        field_name="next_review_due", lookup_expr="gt", help_text="Next review due after this date."
+    )
+
+
+class TreatmentFormLinkedFilterSet(ReviewFilterSet):
+    treatment_form = django_filters.CharFilter(
+        field_name="treatment_form_links__treatment_form__slug",
+        distinct=True,
+        help_text="Slug of a treatment form it applies to.",
+    )
+
+
+class TreatmentFormFilterSet(ReviewFilterSet):
+    route = django_filters.MultipleChoiceFilter(choices=enums.Route.choices)
+    setting = django_filters.ChoiceFilter(
+        choices=enums.CareSetting.choices, method="filter_setting", help_text="Where it is given."
+    )
+    condition = django_filters.CharFilter(
+        field_name="condition_links__condition__slug",
+        distinct=True,
+        help_text="Slug of a condition it is used for.",
+    )
+
+    def filter_setting(self, queryset, name, value):
+        return queryset.filter(**{enums.CARE_SETTING_FIELDS[value]: True})
+
+
+class SideEffectFilterSet(TreatmentFormLinkedFilterSet):
+    frequency = django_filters.MultipleChoiceFilter(choices=enums.Frequency.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=enums.Severity.choices)
+    timing = django_filters.MultipleChoiceFilter(choices=enums.Timing.choices)
+
+
+class EligibilityRuleFilterSet(TreatmentFormLinkedFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=enums.RuleKind.choices)
+    outcome = django_filters.MultipleChoiceFilter(choices=enums.RuleOutcome.choices)
+    answer_type = django_filters.MultipleChoiceFilter(choices=enums.AnswerType.choices)
+
+
+class ConditionFilterSet(TreatmentFormLinkedFilterSet):
+    evidence_strength = django_filters.MultipleChoiceFilter(choices=enums.EvidenceStrength.choices)
+
+
+class FaqFilterSet(ReviewFilterSet):
+    topic = django_filters.MultipleChoiceFilter(choices=enums.FaqTopic.choices)
+
+
+class ArticleFilterSet(ReviewFilterSet):
+    pass
+
+
+class ReferenceFilterSet(PublishedSinceFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=enums.ReferenceKind.choices)
+    year = django_filters.NumberFilter()
+
+
+class ReviewerFilterSet(PublishedSinceFilterSet):
+    pass

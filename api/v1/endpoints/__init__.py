@@ -1,0 +1,1 @@
+"""One read-only viewset per collection: a selector in, a serializer out."""

@@ -1,0 +1,110 @@
+from typing import ClassVar
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+
+from api.errors import ProblemSerializer
+from api.filters import (
+    DETAIL_PARAMETERS,
+    LIST_PARAMETERS,
+    StrictOrderingFilter,
+    WagtailSearchFilter,
+    reject_unknown_parameters,
+    requested_locale,
+)
+from content_models.selectors import live_items
+
+LOCALE_PARAMETER = OpenApiParameter(
+    "locale",
+    OpenApiTypes.STR,
+    enum=["en", "es"],
+    description="Content language (default: en).",
+)
+PUBLICATION_ORDERING = {
+    "first_published_at": "first_published_at",
+    "last_published_at": "last_published_at",
+}
+PROBLEM_RESPONSES = {400: ProblemSerializer, 404: ProblemSerializer}
+
+
+def comma_separated(request, name: str) -> set[str]:
+    return {
+        value.strip() for value in request.query_params.get(name, "").split(",") if value.strip()
+    }
+
+
+class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail (by slug) of one collection: live content in one language only."""
+
+    model = None
+    lookup_field = "slug"
+    filter_backends = (DjangoFilterBackend, StrictOrderingFilter, WagtailSearchFilter)
+    # API name -> model field, for `?ordering=`.
+    ordering_fields: ClassVar[dict[str, str]] = {}
+    ordering: tuple[str, ...] = ()
+    # Fields only a detail carries (too costly to build for every item of a list).
+    detail_only_fields: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            allowed = LIST_PARAMETERS | set(self.filterset_class.base_filters)
+            excluded = self.detail_only_fields
+        else:
+            allowed, excluded = DETAIL_PARAMETERS, frozenset()
+        reject_unknown_parameters(request, allowed)
+        self.locale = requested_locale(request)
+        self.requested_fields = comma_separated(request, "fields")
+        self.expanded = comma_separated(request, "expand")
+        self.serializer_class.validate_request(self.requested_fields, self.expanded, excluded)
+
+    def get_queryset(self):
+        return live_items(self.model, locale=self.locale)
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        try:
+            return self.get_queryset().get(slug=slug)
+        except self.model.DoesNotExist:
+            raise NotFound(
+                f"No published {self.model._meta.verbose_name} has the slug '{slug}' "
+                f"in locale '{self.locale}'."
+            ) from None
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        fields = self.requested_fields
+        if self.action == "list" and not fields:
+            fields = set(self.serializer_class.Meta.fields) - self.detail_only_fields
+        return {**context, "fields": fields, "expand": self.expanded}
+
+
+def content_schema(resource: str, serializer):
+    """OpenAPI documentation shared by every collection's list and detail."""
+    fields = OpenApiParameter(
+        "fields",
+        OpenApiTypes.STR,
+        description="Comma-separated fields to return (id and type always come). "
+        f"Available: {', '.join(serializer.Meta.fields)}.",
+    )
+    expand = OpenApiParameter(
+        "expand",
+        OpenApiTypes.STR,
+        description="Comma-separated relations to embed in full instead of as slugs: "
+        f"{', '.join(serializer.expandable_fields())}.",
+    )
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List published {resource}",
+            parameters=[fields, expand, LOCALE_PARAMETER],
+            responses={200: serializer(many=True), **PROBLEM_RESPONSES},
+        ),
+        retrieve=extend_schema(
+            summary=f"One published item of {resource}, by slug",
+            parameters=[fields, expand, LOCALE_PARAMETER],
+            responses={200: serializer, **PROBLEM_RESPONSES},
+        ),
+    )

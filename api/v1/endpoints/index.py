@@ -1,0 +1,37 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from api.filters import reject_unknown_parameters
+from api.v1.router import COLLECTIONS
+
+
+class IndexView(APIView):
+    """Where everything in v1 is: each collection's URL, search, the schema and the docs."""
+
+    @extend_schema(
+        summary="Index of the API",
+        responses=inline_serializer(
+            "Index",
+            {
+                "collections": serializers.DictField(child=serializers.URLField()),
+                "search": serializers.URLField(),
+                "schema": serializers.URLField(),
+                "docs": serializers.URLField(),
+            },
+        ),
+    )
+    def get(self, request):
+        reject_unknown_parameters(request, {"format"})
+        return Response(
+            {
+                "collections": {
+                    name: reverse(f"api:v1:{name}-list", request=request) for name in COLLECTIONS
+                },
+                "search": reverse("api:v1:search", request=request),
+                "schema": reverse("api:v1:schema", request=request),
+                "docs": reverse("api:v1:docs", request=request),
+            }
+        )

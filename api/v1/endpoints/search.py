@@ -1,0 +1,104 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import APIView
+
+from api.filters import reject_unknown_parameters, requested_locale
+from api.pagination import LimitOffsetPagination
+from api.v1.router import COLLECTIONS
+from content_models.selectors import live_items, search_ranking
+
+from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
+
+HIT_FIELDS = {"slug", "title", "summary", "url", "html_url", "locale", "last_published_at"}
+
+
+class SearchView(APIView):
+    """One search across every collection, best matches first, each hit with its `type`."""
+
+    pagination_class = LimitOffsetPagination
+
+    @extend_schema(
+        summary="Search every collection",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
+            OpenApiParameter(
+                "type",
+                OpenApiTypes.STR,
+                description="Comma-separated item types to search (default: all): "
+                + ", ".join(viewset.serializer_class.type_name for viewset in COLLECTIONS.values()),
+            ),
+            LOCALE_PARAMETER,
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 (default 20)."),
+            OpenApiParameter("offset", OpenApiTypes.INT, description="0 or more."),
+        ],
+        responses={
+            200: inline_serializer(
+                "SearchResults",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": inline_serializer(
+                        "SearchHit",
+                        {
+                            "id": serializers.IntegerField(),
+                            "type": serializers.CharField(),
+                            **{name: serializers.CharField(allow_null=True) for name in HIT_FIELDS},
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            **PROBLEM_RESPONSES,
+        },
+    )
+    def get(self, request):
+        reject_unknown_parameters(request, {"q", "type", "locale", "limit", "offset", "format"})
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise ValidationError({"q": ["Give the words to search for."]})
+        locale = requested_locale(request)
+        serializers_by_type = {
+            viewset.serializer_class.type_name: viewset.serializer_class
+            for viewset in COLLECTIONS.values()
+        }
+        wanted = self._wanted_types(request, serializers_by_type)
+
+        scored = []
+        for type_name in wanted:
+            serializer_class = serializers_by_type[type_name]
+            model = serializer_class.Meta.model
+            ranking = search_ranking(model, query)
+            items = live_items(model, locale=locale, with_relations=False)
+            scored += [
+                (ranking[item.pk], serializer_class, item)
+                for item in items.filter(pk__in=list(ranking))
+            ]
+        scored.sort(key=lambda hit: hit[0], reverse=True)
+
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(scored, request, view=self)
+        context = {"request": request, "fields": HIT_FIELDS, "expand": ()}
+        hits = [
+            serializer_class(item, context=context).data for _score, serializer_class, item in page
+        ]
+        return paginator.get_paginated_response(hits)
+
+    @staticmethod
+    def _wanted_types(request, serializers_by_type) -> list[str]:
+        raw = request.query_params.get("type")
+        if not raw:
+            return list(serializers_by_type)
+        wanted = [name.strip() for name in raw.split(",") if name.strip()]
+        unknown = [name for name in wanted if name not in serializers_by_type]
+        if unknown:
+            raise ValidationError(
+                {
+                    "type": [
+                        f"Unknown type {', '.join(unknown)}. Use: {', '.join(serializers_by_type)}."
+                    ]
+                }
+            )
+        return wanted

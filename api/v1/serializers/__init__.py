@@ -1,0 +1,1 @@
+"""One serializer per resource; `base.py` has what they share."""

@@ -1,0 +1,219 @@
+"""What every item of every collection shows, and the fields that make that possible."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_array_type, build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from wagtail.rich_text import expand_db_html
+
+from content_models.selectors import is_live
+
+
+class ConstantField(serializers.Field):
+    """The same value on every item, e.g. `type: "side-effect"`."""
+
+    def __init__(self, value: str, **kwargs):
+        self.value = value
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return self.value
+
+
+class RichTextField(serializers.CharField):
+    """Rich text as HTML a browser renders: Wagtail's internal link markup resolved."""
+
+    def to_representation(self, value):
+        return expand_db_html(value) if value else ""
+
+
+class OptionalTextField(serializers.CharField):
+    """A text field editors may leave blank: null when it is, so clients test for absence."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class ExpandableField(serializers.Field):
+    """A relation shown as slugs, or, when named in `?expand=`, as the related items in full.
+
+    Reads the live items through a prefetched link relation (`relation`, then `target` on
+    each link) or, with `attribute`, a single foreign key.
+    """
+
+    def __init__(self, serializer: str, *, relation="", target="", attribute="", **kwargs):
+        self.serializer_name = serializer
+        self.relation, self.target, self.attribute = relation, target, attribute
+        self.many = not attribute
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    @property
+    def serializer_class(self):
+        from . import registry
+
+        return registry.SERIALIZERS[self.serializer_name]
+
+    def related_items(self, instance):
+        if self.attribute:
+            item = getattr(instance, self.attribute)
+            return item if item is not None and is_live(item) else None
+        # Prefetched relations hold live items only; items reached without a prefetch (in an
+        # article's blocks) are checked here.
+        items = (getattr(link, self.target) for link in getattr(instance, self.relation).all())
+        return [item for item in items if is_live(item)]
+
+    def to_representation(self, instance):
+        items = self.related_items(instance)
+        if self.field_name not in self.context.get("expand", ()):
+            if self.many:
+                return [item.slug for item in items]
+            return items.slug if items else None
+        if items is None:
+            return None
+        # Expanded items show their own relations as slugs: expansion is one level deep.
+        nested_context = {**self.context, "expand": (), "fields": None}
+        return self.serializer_class(items, many=self.many, context=nested_context).data
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    """The fields every item carries; subclasses add their type's own.
+
+    `?fields=` (in the context as `fields`) keeps only the named fields, plus `id` and `type`.
+    """
+
+    type_name: str = ""
+    collection: str = ""
+
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    url = serializers.SerializerMethodField(help_text="This item in the API.")
+    html_url = serializers.SerializerMethodField(
+        help_text="This item on the public site; null when no site address is configured."
+    )
+    locale = serializers.CharField(source="locale.language_code", read_only=True)
+    first_published_at = serializers.DateTimeField(read_only=True)
+    last_published_at = serializers.DateTimeField(read_only=True)
+
+    base_fields = (
+        "id",
+        "type",
+        "slug",
+        "title",
+        "summary",
+        "url",
+        "html_url",
+        "locale",
+        "first_published_at",
+        "last_published_at",
+        "last_reviewed_at",
+        "next_review_due",
+        "reviewed_by",
+        "references",
+    )
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._declared_fields["type"] = ConstantField(cls.type_name)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        requested = self.context.get("fields")
+        if requested:
+            for name in set(self.fields) - {"id", "type", *requested}:
+                self.fields.pop(name)
+
+    @classmethod
+    def expandable_fields(cls) -> list[str]:
+        return [
+            name
+            for name, field in cls._declared_fields.items()
+            if isinstance(field, ExpandableField)
+        ]
+
+    @classmethod
+    def validate_request(cls, fields: set[str], expand: set[str], excluded: set[str] = frozenset()):
+        """A 400 naming any `?fields=` or `?expand=` value this resource does not have."""
+        available = set(cls.Meta.fields) - excluded
+        errors = {}
+        if unknown := sorted(fields - available):
+            errors["fields"] = [
+                f"Unknown field {', '.join(unknown)}. Available: {', '.join(sorted(available))}."
+            ]
+        expandable = set(cls.expandable_fields())
+        if unknown := sorted(expand - expandable):
+            errors["expand"] = [
+                f"Cannot expand {', '.join(unknown)}. Expandable: {', '.join(sorted(expandable))}."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def get_url(self, item) -> str:
+        path = reverse(f"api:v1:{self.collection}-detail", kwargs={"slug": item.slug})
+        if item.locale.language_code != settings.LANGUAGE_CODE:
+            path = f"{path}?locale={item.locale.language_code}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_html_url(self, item) -> str | None:
+        base = settings.PUBLIC_SITE_BASE_URL
+        if not base:
+            return None
+        language = item.locale.language_code
+        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+        return f"{base}{prefix}/{self.collection}/{item.slug}/"
+
+
+class ReviewedItemSerializer(ItemSerializer):
+    """An item medical reviewers sign off, with its citations."""
+
+    last_reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    next_review_due = serializers.DateField(read_only=True, allow_null=True)
+    reviewed_by = ExpandableField("reviewer", attribute="reviewed_by", allow_null=True)
+    references = ExpandableField("reference", relation="reference_links", target="reference")
+
+
+class UnreviewedItemSerializer(ItemSerializer):
+    """References and reviewers: not medically reviewed themselves, and citing nothing."""
+
+    last_reviewed_at = serializers.SerializerMethodField()
+    next_review_due = serializers.SerializerMethodField()
+    reviewed_by = serializers.SerializerMethodField()
+    references = serializers.SerializerMethodField()
+
+    def get_last_reviewed_at(self, item) -> datetime.datetime | None:
+        return None
+
+    def get_next_review_due(self, item) -> datetime.date | None:
+        return None
+
+    def get_reviewed_by(self, item) -> str | None:
+        return None
+
+    def get_references(self, item) -> list[str]:
+        return []
+
+
+class ConstantFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ConstantField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "enum": [self.target.value]}
+
+
+class ExpandableFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ExpandableField
+
+    def map_serializer_field(self, auto_schema, direction):
+        expanded = auto_schema.resolve_serializer(self.target.serializer_class, direction).ref
+        one = {"oneOf": [build_basic_type(OpenApiTypes.STR), expanded]}
+        if self.target.many:
+            return build_array_type(one)
+        return {**one, "nullable": True}

@@ -1,0 +1,32 @@
+from content_models.models import Reference
+
+from .base import OptionalTextField, UnreviewedItemSerializer
+
+
+class ReferenceSerializer(UnreviewedItemSerializer):
+    type_name = "reference"
+    collection = "references"
+
+    source_url = OptionalTextField(
+        source="url",
+        help_text="Where the source is published (the item's `url` is its API address).",
+    )
+    authors = OptionalTextField()
+    doi = OptionalTextField(help_text="Digital Object Identifier, e.g. 10.1176/appi.ajp.2018.1")
+    pmid = OptionalTextField(help_text="PubMed ID.")
+    trial_id = OptionalTextField(help_text="Trial registration, e.g. NCT01234567.")
+
+    class Meta:
+        model = Reference
+        fields = (
+            *UnreviewedItemSerializer.base_fields,
+            "kind",
+            "publisher",
+            "authors",
+            "year",
+            "source_url",
+            "doi",
+            "pmid",
+            "trial_id",
+            "accessed_on",
+        )

@@ -1,0 +1,89 @@
+from rest_framework import serializers
+
+from content_models.enums import CARE_SETTING_FIELDS, CareSetting
+from content_models.models import TreatmentForm, TreatmentProcessStep
+
+from .base import ExpandableField, ReviewedItemSerializer, RichTextField
+
+
+class RangeSerializer(serializers.Serializer):
+    minimum = serializers.IntegerField(allow_null=True)
+    maximum = serializers.IntegerField(allow_null=True)
+    unit = serializers.ChoiceField(choices=["minutes", "weeks"])
+
+
+class CourseSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField(allow_null=True, help_text="Sessions in a usual course.")
+    duration = RangeSerializer(help_text="How long a usual course lasts.")
+
+
+class MonitoringSerializer(serializers.Serializer):
+    during = serializers.CharField(source="monitoring_during")
+    after = serializers.CharField(source="monitoring_after")
+
+
+class ProcessStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TreatmentProcessStep
+        fields = ("phase", "title", "description")
+
+
+class TreatmentFormSerializer(ReviewedItemSerializer):
+    type_name = "treatment-form"
+    collection = "treatment-forms"
+
+    title = serializers.CharField(source="name")
+    description = RichTextField()
+    administration = RichTextField(help_text="How it is given, as HTML.")
+    settings = serializers.SerializerMethodField()
+    session_length = serializers.SerializerMethodField()
+    course = serializers.SerializerMethodField()
+    monitoring = MonitoringSerializer(source="*")
+    process_steps = ProcessStepSerializer(many=True)
+    side_effects = ExpandableField(
+        "side_effect", relation="side_effect_links", target="side_effect"
+    )
+    eligibility_rules = ExpandableField(
+        "eligibility_rule", relation="eligibility_rule_links", target="rule"
+    )
+    conditions = ExpandableField("condition", relation="condition_links", target="condition")
+
+    class Meta:
+        model = TreatmentForm
+        fields = (
+            *ReviewedItemSerializer.base_fields,
+            "route",
+            "description",
+            "administration",
+            "settings",
+            "session_length",
+            "course",
+            "usual_onset",
+            "dose_basis",
+            "maintenance",
+            "monitoring",
+            "process_steps",
+            "side_effects",
+            "eligibility_rules",
+            "conditions",
+        )
+
+    def get_settings(self, form) -> list[CareSetting]:
+        return [setting for setting, field in CARE_SETTING_FIELDS.items() if getattr(form, field)]
+
+    def get_session_length(self, form) -> RangeSerializer:
+        return {
+            "minimum": form.session_minutes_min,
+            "maximum": form.session_minutes_max,
+            "unit": "minutes",
+        }
+
+    def get_course(self, form) -> CourseSerializer:
+        return {
+            "sessions": form.course_sessions,
+            "duration": {
+                "minimum": form.course_weeks_min,
+                "maximum": form.course_weeks_max,
+                "unit": "weeks",
+            },
+        }

@@ -1,7 +1,6 @@
 """Every category of fact in the five source articles is in the demo content, as data."""
 
 import pytest
-from django.db import transaction
 from wagtail.models import Page
 
 from content_models.enums import Frequency, RuleKind, RuleOutcome, Timing
@@ -14,21 +13,11 @@ from content_models.models import (
     SideEffect,
     TreatmentForm,
 )
-from content_models.services import load_demo_content
 
 CLINICAL_MODELS = [TreatmentForm, SideEffect, EligibilityRule, Condition, FAQ, ArticlePage]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def demo_content(django_db_setup, django_db_blocker):
-    """Load once for the module (it takes seconds), then roll everything back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo_content()
-        yield
-        transaction.set_rollback(True)
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
 
 def test_the_four_forms_are_there_with_their_routes_and_settings():

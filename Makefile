@@ -7,8 +7,9 @@ PORT ?= 8000
 VENV := .venv
 UV_VERSION := 0.13.9
 MANAGE := $(VENV)/bin/python manage.py
-# `make test` runs on this PostgreSQL unless DATABASE_URL names another one.
+# `make test` runs on this PostgreSQL and Redis unless DATABASE_URL / REDIS_URL name others.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: help install run test lint format migrations
 
@@ -29,9 +30,10 @@ run: install ## Migrate, load the demo content, create a local admin, serve on 1
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install ## Run the whole test suite on PostgreSQL (DATABASE_URL, default local server)
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
-	  $(MANAGE) check_database && \
+test: install ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
+	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
+	  $(MANAGE) check_services && \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install ## Check style and common mistakes (ruff)

@@ -1,7 +1,7 @@
 """HTTP caching for the content API: ETags, conditional requests and a shared response cache.
 
-Each 200 is kept in the cache under a key that contains the content generation (a counter
-every publish, unpublish and delete moves on, in its own transaction). A change therefore
+Each 200 is kept in the cache under a key that contains the content generation (a token
+every save, publish, unpublish and delete renews, in its own transaction). A change therefore
 makes every cached response unreachable at once, in every process, with nothing to purge;
 and a request whose validators match costs one query (reading the generation) and no
 serialization. The ETag is a hash of the body, so it changes when, and only when, what the
@@ -9,6 +9,7 @@ response shows changes.
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,7 +50,7 @@ class ApiResponseCacheMiddleware:
             return self.get_response(request)
 
         generation = current_content_generation()
-        key = self.cache_key(request, generation.value)
+        key = self.cache_key(request, generation.token)
         cached = cache.get(key)
         if cached is None:
             response = self.get_response(request)
@@ -77,7 +78,7 @@ class ApiResponseCacheMiddleware:
         )
 
     @staticmethod
-    def cache_key(request, generation: int) -> str:
+    def cache_key(request, generation: uuid.UUID) -> str:
         varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
         fingerprint = hashlib.sha256(f"{request.get_full_path()}|{varying}".encode()).hexdigest()
-        return f"api:v1:{generation}:{fingerprint}"
+        return f"api:v1:{generation.hex}:{fingerprint}"

@@ -1,16 +1,18 @@
+import uuid
+
 from django.db import models
 
 
 class ContentGeneration(models.Model):
-    """A counter that goes up with every publish, unpublish or delete of any content.
+    """A token that changes with every save, publish, unpublish or delete of any content.
 
-    One row. Each change increments it inside the change's own transaction, and the row lock
-    makes concurrent changes take their turns, so the values follow commit order. Anything
-    derived from the published content (the API's response cache, its `Last-Modified`) is
-    keyed by it and can never outlive the content it was derived from.
+    One row, rewritten inside each change's own transaction. Anything derived from the
+    published content (the API's response cache, its `Last-Modified`) is keyed by the token
+    and so can never outlive the content it was derived from. The token is random rather
+    than a count so that a rolled-back change can never make a value come round again.
     """
 
-    value = models.BigIntegerField(default=0)
+    token = models.UUIDField(default=uuid.uuid4)
     changed_at = models.DateTimeField()
 
     class Meta:
@@ -19,4 +21,4 @@ class ContentGeneration(models.Model):
         ]
 
     def __str__(self):
-        return f"Content generation {self.value} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return f"Content generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

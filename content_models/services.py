@@ -1,13 +1,13 @@
 """Writes that carry rules: recording content changes, loading the demo content."""
 
 import datetime
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
 from wagtail import blocks
@@ -44,8 +44,8 @@ SECTIONS: dict[str, type[models.Model]] = {
 
 
 def record_content_change() -> None:
-    """Move the content generation on, as part of the caller's transaction."""
-    ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1, changed_at=timezone.now())
+    """Give the content a new generation, as part of the caller's transaction."""
+    ContentGeneration.objects.filter(pk=1).update(token=uuid.uuid4(), changed_at=timezone.now())
 
 
 class DemoContentError(Exception):

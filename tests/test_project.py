@@ -93,3 +93,27 @@ def test_docker_compose_runs_database_cache_and_web_with_healthchecks():
     assert "gunicorn cms.wsgi" in web["command"]
     assert web["build"] == "." and (ROOT / "Dockerfile").is_file()
     assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        (
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing"},
+            "The PostgreSQL server is not reachable at 127.0.0.1:1",
+        ),
+        ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "Redis is not reachable at redis://127.0.0.1:1/0"),
+    ],
+)
+def test_check_services_names_the_service_that_is_down_and_how_to_start_it(environment, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check_services"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", **environment},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Start it with" in result.stderr

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
+
+START_POSTGRESQL = (
+    "`docker compose up -d db`, or on Debian "
+    "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
+)
+START_REDIS = (
+    "`docker compose up -d redis`, or "
+    '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`'
+)
+
+
+class Command(BaseCommand):
+    help = "Say in one line each whether the database server and Redis (if used) answer."
+
+    def handle(self, *args, **options):
+        db = connection.settings_dict
+        where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+        try:
+            # The server's maintenance database, as Django's test runner uses it: the project's
+            # own database need not exist yet when the tests create theirs.
+            with connection._nodb_cursor():
+                pass
+        except DatabaseError as error:
+            raise CommandError(
+                f"The {connection.display_name} server is not reachable at {where} "
+                f"({_last_line(error)}). Start it with {START_POSTGRESQL}."
+            ) from error
+        self.stdout.write(f"{connection.display_name} reachable at {where}.")
+
+        if settings.REDIS_URL:
+            try:
+                cache.get("check_services")
+            except Exception as error:  # redis-py raises its own ConnectionError family
+                raise CommandError(
+                    f"Redis is not reachable at {settings.REDIS_URL} ({_last_line(error)}). "
+                    f"Start it with {START_REDIS}."
+                ) from error
+            self.stdout.write(f"Redis reachable at {settings.REDIS_URL}.")
+
+
+def _last_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[-1] if text else type(error).__name__

@@ -1,0 +1,114 @@
+"""HTTP caching: validators, conditional requests, and no stale read after a publish."""
+
+import pytest
+from django.utils.http import http_date
+
+from content_models.models import SideEffectTreatmentForm
+from tests.factories import FAQFactory, SideEffectFactory, TreatmentFormFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nausea():
+    side_effect = SideEffectFactory(name="Nausea", slug="nausea")
+    form = TreatmentFormFactory(name="IV infusion", slug="iv-infusion")
+    side_effect.treatment_form_links.add(SideEffectTreatmentForm(treatment_form=form))
+    side_effect.save()
+    return side_effect
+
+
+def publish_rename(item, name):
+    item.name = name
+    item.save_revision().publish()
+
+
+def test_every_200_carries_a_strong_etag_last_modified_and_cache_control(api, nausea):
+    response = api.get("/api/v1/side-effects/nausea/")
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/")
+    assert response["Last-Modified"]
+    assert "public" in response["Cache-Control"] and "s-maxage=60" in response["Cache-Control"]
+    assert "Accept" in response["Vary"]
+
+
+def test_cache_lifetimes_are_configurable(api, nausea, settings):
+    settings.API_CACHE_MAX_AGE = 30
+    settings.API_CACHE_S_MAXAGE = 600
+    cache_control = api.get("/api/v1/side-effects/").headers["Cache-Control"]
+    assert "max-age=30" in cache_control and "s-maxage=600" in cache_control
+
+
+def test_matching_etag_gets_304_with_no_body_and_one_query(
+    api, nausea, django_assert_max_num_queries
+):
+    etag = api.get("/api/v1/side-effects/nausea/")["ETag"]
+    with django_assert_max_num_queries(1):
+        response = api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_if_modified_since_after_the_last_change_gets_304(api, nausea):
+    last_modified = api.get("/api/v1/side-effects/")["Last-Modified"]
+    response = api.get("/api/v1/side-effects/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 304
+
+
+def test_if_modified_since_before_the_last_change_gets_200(api, nausea):
+    response = api.get("/api/v1/side-effects/", HTTP_IF_MODIFIED_SINCE=http_date(0))
+    assert response.status_code == 200
+
+
+def test_stale_etag_gets_the_new_body(api, nausea):
+    old_etag = api.get("/api/v1/side-effects/nausea/")["ETag"]
+    publish_rename(nausea, "Feeling sick")
+    response = api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=old_etag)
+    assert response.status_code == 200
+    assert response.json()["title"] == "Feeling sick"
+
+
+def test_etag_stays_when_an_unrelated_item_is_published(api, nausea):
+    before = api.get("/api/v1/side-effects/nausea/")["ETag"]
+    FAQFactory(live=False).save_revision().publish()
+    after = api.get("/api/v1/side-effects/nausea/")
+    assert after["ETag"] == before
+    assert after["Last-Modified"] != ""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/side-effects/",
+        "/api/v1/side-effects/nausea/",
+        "/api/v1/side-effects/?search=nausea",
+        "/api/v1/treatment-forms/iv-infusion/?expand=side_effects",
+        "/api/v1/search/?q=nausea",
+    ],
+)
+def test_publishing_a_change_shows_at_once_in_every_response_showing_the_item(api, nausea, path):
+    assert "Nausea" in api.get(path).content.decode()  # now cached
+
+    publish_rename(nausea, "Nausea and vomiting")
+
+    assert "Nausea and vomiting" in api.get(path).content.decode()
+
+
+def test_unpublishing_removes_the_item_from_cached_lists_at_once(api, nausea):
+    assert api.get("/api/v1/side-effects/").json()["count"] == 1
+    nausea.unpublish()
+    assert api.get("/api/v1/side-effects/").json()["count"] == 0
+    assert api.get("/api/v1/side-effects/nausea/").status_code == 404
+
+
+def test_deleting_removes_the_item_from_cached_lists_at_once(api, nausea):
+    assert api.get("/api/v1/side-effects/").json()["count"] == 1
+    nausea.delete()
+    assert api.get("/api/v1/side-effects/").json()["count"] == 0
+
+
+def test_errors_are_not_cached(api, nausea):
+    assert api.get("/api/v1/side-effects/later/").status_code == 404
+    SideEffectFactory(slug="later")
+    assert api.get("/api/v1/side-effects/later/").status_code == 200

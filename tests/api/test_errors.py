@@ -1,0 +1,98 @@
+"""Bad input gets a 400 naming the problem, and every error is RFC 9457 problem+json."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import SideEffectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_problem(response, status: int, parameter: str | None = None) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "detail"} <= set(body)
+    if parameter:
+        assert parameter in body["errors"], body
+        assert parameter in body["detail"]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("limit=101", "limit"),
+        ("limit=-1", "limit"),
+        ("limit=0", "limit"),
+        ("limit=ten", "limit"),
+        ("offset=-5", "offset"),
+        ("offset=first", "offset"),
+        ("colour=blue", "colour"),
+        ("ordering=colour", "ordering"),
+        ("ordering=-colour,title", "ordering"),
+        ("review_due_before=next-week", "review_due_before"),
+        ("review_due_after=2026-13-45", "review_due_after"),
+        ("published_since=yesterday", "published_since"),
+        ("frequency=sometimes", "frequency"),
+        ("fields=title,colour", "fields"),
+        ("expand=colour", "expand"),
+        ("locale=fr", "locale"),
+    ],
+)
+def test_bad_list_parameter_is_a_400_naming_it(api, query, parameter):
+    assert_problem(api.get(f"/api/v1/side-effects/?{query}"), 400, parameter)
+
+
+def test_list_only_parameter_on_a_detail_is_a_400(api):
+    SideEffectFactory(slug="nausea")
+    assert_problem(api.get("/api/v1/side-effects/nausea/?limit=5"), 400, "limit")
+
+
+def test_article_body_is_not_offered_in_lists(api):
+    assert_problem(api.get("/api/v1/articles/?fields=body"), 400, "fields")
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("", "q"), ("q=%20", "q"), ("q=x&type=colour", "type"), ("q=x&page=2", "page")],
+)
+def test_bad_search_parameter_is_a_400(api, query, parameter):
+    assert_problem(api.get(f"/api/v1/search/?{query}"), 400, parameter)
+
+
+def test_unknown_slug_is_a_404(api):
+    body = assert_problem(api.get("/api/v1/side-effects/no-such-thing/"), 404)
+    assert "no-such-thing" in body["detail"]
+
+
+def test_unknown_address_under_the_api_is_a_404_problem(api):
+    assert_problem(api.get("/api/v1/colours/"), 404)
+    assert_problem(api.get("/api/v9/"), 404)
+
+
+def test_wrong_method_is_a_405_with_allow(api):
+    response = api.post("/api/v1/side-effects/", {}, format="json")
+    assert_problem(response, 405)
+    assert "GET" in response["Allow"]
+
+
+def test_unacceptable_media_type_is_a_406_problem(api):
+    response = api.get("/api/v1/side-effects/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_unexpected_error_is_a_500_problem(client, monkeypatch, settings):
+    settings.DEBUG = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("api.v1.endpoints.base.live_items", broken)
+    cache.clear()  # an earlier test may have cached this list for the same (empty) content
+    client.raise_request_exception = False
+    response = client.get("/api/v1/side-effects/")
+    assert_problem(response, 500)
+    assert "boom" not in response.content.decode()

@@ -22,6 +22,7 @@ from .models import (
     SideEffect,
     TreatmentForm,
 )
+from .rich_text import ArticleLinkHandler
 
 # A custom list_display replaces Wagtail's default columns, so these add them back.
 STATUS_COLUMNS = (LocaleColumn(), UpdatedAtColumn(), LiveStatusTagColumn())
@@ -137,3 +138,9 @@ class ClinicalContentGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_clinical_content():
     return ClinicalContentGroup()
+
+
+# After Wagtail's own hook (order 0), which registers the default handler for page links.
+@hooks.register("register_rich_text_features", order=100)
+def resolve_page_links_for_headless_clients(features):
+    features.register_link_type(ArticleLinkHandler)

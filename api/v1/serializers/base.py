@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -11,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from wagtail.rich_text import expand_db_html
 
+from content_models.public_urls import api_path, public_site_url
 from content_models.selectors import is_live
 
 
@@ -156,19 +155,12 @@ class ItemSerializer(serializers.ModelSerializer):
             raise ValidationError(errors)
 
     def get_url(self, item) -> str:
-        path = reverse(f"api:v1:{self.collection}-detail", kwargs={"slug": item.slug})
-        if item.locale.language_code != settings.LANGUAGE_CODE:
-            path = f"{path}?locale={item.locale.language_code}"
+        path = api_path(self.collection, item.slug, item.locale.language_code)
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
     def get_html_url(self, item) -> str | None:
-        base = settings.PUBLIC_SITE_BASE_URL
-        if not base:
-            return None
-        language = item.locale.language_code
-        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
-        return f"{base}{prefix}/{self.collection}/{item.slug}/"
+        return public_site_url(self.collection, item.slug, item.locale.language_code)
 
 
 class ReviewedItemSerializer(ItemSerializer):

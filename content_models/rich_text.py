@@ -1,0 +1,31 @@
+"""Rich text links for a headless CMS: internal links point where readers can follow them."""
+
+from django.utils.html import escape
+from wagtail.rich_text.pages import PageLinkHandler
+
+from .models import ArticlePage
+from .public_urls import api_path, public_site_url
+from .selectors import is_live
+
+
+class ArticleLinkHandler(PageLinkHandler):
+    """A link to an article resolves to its public page, or its API address when the public
+    site is not configured; a link to a page that is not live keeps its text but loses its
+    address, so rich text never leads to unpublished content."""
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list: list[dict]) -> list[str]:
+        return [cls._anchor(page) for page in cls.get_many(attrs_list)]
+
+    @staticmethod
+    def _anchor(page) -> str:
+        if page is None or not is_live(page):
+            return "<a>"
+        if isinstance(page, ArticlePage):
+            language = page.locale.language_code
+            url = public_site_url("articles", page.slug, language) or api_path(
+                "articles", page.slug, language
+            )
+        else:
+            url = page.url
+        return f'<a href="{escape(url)}">'

@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run test lint format migrations
+.PHONY: help install run test bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ test: install ## Run the whole test suite on PostgreSQL and Redis (local servers
 	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
 	  $(MANAGE) check_services && \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install ## Time the content API on a scratch PostgreSQL database (see bench/results.md)
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ketamine_bench'" | grep -q 1 || \
+	  createdb -h 127.0.0.1 -U postgres ketamine_bench
+	DJANGO_SETTINGS_MODULE=cms.settings.dev DATABASE_URL=postgres://postgres@127.0.0.1:5432/ketamine_bench \
+	  REDIS_URL=redis://127.0.0.1:6379/14 $(VENV)/bin/python -m bench.api_lists
 
 lint: install ## Check style and common mistakes (ruff)
 	$(VENV)/bin/ruff check .

@@ -86,16 +86,20 @@ def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
     return lookups
 
 
-def live_items(model: type[Model], *, locale: str, with_relations: bool = True) -> QuerySet:
-    """Live items of a content type in one language; with their relations prefetched unless
-    the caller shows only the items' own fields (search hits)."""
+def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1) -> QuerySet:
+    """Live items of a content type in one language.
+
+    `related_depth` says how far relations are prefetched: 1 (the default) for items whose
+    relations may be expanded, 0 for items that show their relations as slugs only (items
+    embedded in an article), None for items shown without relations (search hits).
+    """
     queryset = ArticlePage.objects.live() if model is ArticlePage else model.objects.all()
     queryset = queryset.filter(live_q(), locale__language_code=locale).select_related("locale")
-    if not with_relations:
+    if related_depth is None:
         return queryset
     if _has_reviewer(model):
         queryset = queryset.select_related("reviewed_by")
-    return queryset.prefetch_related(*_item_lookups(model))
+    return queryset.prefetch_related(*_item_lookups(model, depth=related_depth))
 
 
 # Enough for any real question; bounds the work a vague one can cause.

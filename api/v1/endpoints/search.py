@@ -71,7 +71,7 @@ class SearchView(APIView):
             serializer_class = serializers_by_type[type_name]
             model = serializer_class.Meta.model
             ranking = search_ranking(model, query)
-            items = live_items(model, locale=locale, with_relations=False)
+            items = live_items(model, locale=locale, related_depth=None)
             scored += [
                 (ranking[item.pk], serializer_class, item)
                 for item in items.filter(pk__in=list(ranking))

@@ -1,7 +1,12 @@
+from collections import defaultdict
+
+from django.db.models import Model
 from rest_framework import serializers
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
 
 from content_models.models import ArticlePage
-from content_models.selectors import is_live
+from content_models.selectors import live_items
 
 from .base import ReviewedItemSerializer
 
@@ -19,14 +24,45 @@ class ArticleSerializer(ReviewedItemSerializer):
         fields = (*ReviewedItemSerializer.base_fields, "body")
 
     def get_body(self, article) -> list[dict]:
-        context = {**self.context, "embed": self.embed}
-        return article.body.stream_block.get_api_representation(article.body, context)
-
-    def embed(self, item) -> dict | None:
-        """An embedded treatment form, side effect, rule, FAQ or reference, as its API item."""
-        if not is_live(item):
-            return None
         from .registry import BY_MODEL
 
+        live_embedded = self._live_embedded_items(article)
         nested_context = {**self.context, "expand": (), "fields": None}
-        return BY_MODEL[type(item)](item, context=nested_context).data
+
+        def embed(item) -> dict | None:
+            """An embedded item as its API representation, or None if it is not live."""
+            live_item = live_embedded.get((type(item), item.pk))
+            if live_item is None:
+                return None
+            return BY_MODEL[type(item)](live_item, context=nested_context).data
+
+        context = {**self.context, "embed": embed}
+        return article.body.stream_block.get_api_representation(article.body, context)
+
+    def _live_embedded_items(self, article) -> dict[tuple[type, int], Model]:
+        """Every item the body embeds that is live, with its relations prefetched: one query
+        set per content type rather than one per embedded item."""
+        ids_by_model = defaultdict(set)
+        for item in _models_in(article.body):
+            ids_by_model[type(item)].add(item.pk)
+        language = article.locale.language_code
+        return {
+            (model, pk): item
+            for model, ids in ids_by_model.items()
+            for pk, item in live_items(model, locale=language, related_depth=0).in_bulk(ids).items()
+        }
+
+
+def _models_in(value):
+    """The model instances inside a StreamField value, however deeply nested."""
+    if isinstance(value, Model):
+        yield value
+    elif isinstance(value, StreamValue):
+        for child in value:
+            yield from _models_in(child.value)
+    elif isinstance(value, StructValue):
+        for child in value.values():
+            yield from _models_in(child)
+    elif isinstance(value, ListValue | list):
+        for child in value:
+            yield from _models_in(child)

@@ -2,6 +2,7 @@
 
 from .generation import ContentGeneration
 from .pages.article import ArticleIndexPage, ArticlePage, ArticlePageReference
+from .review_task import MedicalReviewTask
 from .snippets.condition import Condition, ConditionReference, ConditionTreatmentForm
 from .snippets.eligibility_rule import (
     EligibilityRule,
@@ -27,6 +28,7 @@ __all__ = [
     "EligibilityRuleReference",
     "EligibilityRuleTreatmentForm",
     "FAQReference",
+    "MedicalReviewTask",
     "MedicalReviewer",
     "Reference",
     "SideEffect",

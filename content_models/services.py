@@ -27,6 +27,7 @@ from .models import (
     TreatmentForm,
     TreatmentProcessStep,
 )
+from .snippets.base import MedicallyReviewed
 
 DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
 
@@ -46,6 +47,29 @@ SECTIONS: dict[str, type[models.Model]] = {
 def record_content_change() -> None:
     """Give the content a new generation, as part of the caller's transaction."""
     ContentGeneration.objects.filter(pk=1).update(token=uuid.uuid4(), changed_at=timezone.now())
+
+
+# How long a medical review stands when nobody has set the next one.
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+def record_medical_review(revision, user) -> None:
+    """Stamp a revision, about to be published, with the reviewer who approved it and when.
+
+    Does nothing for content that is not medically reviewed, or when the approving account is
+    not linked to a published medical reviewer (an administrator stepping in): then the
+    review fields stay as the editor set them.
+    """
+    reviewer = MedicalReviewer.objects.filter(user=user, live=True).first()
+    if reviewer is None or not issubclass(revision.content_type.model_class(), MedicallyReviewed):
+        return
+    now = timezone.now()
+    revision.content["reviewed_by"] = reviewer.pk
+    revision.content["last_reviewed_at"] = now.isoformat()
+    due = revision.content.get("next_review_due")
+    if not due or datetime.date.fromisoformat(due) <= now.date():
+        revision.content["next_review_due"] = (now.date() + REVIEW_INTERVAL).isoformat()
+    revision.save(update_fields=["content"])
 
 
 class DemoContentError(Exception):

@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.search import index
@@ -18,6 +19,16 @@ class MedicalReviewer(PublishableSnippet):
     bio = models.TextField(
         blank=True, help_text="Two or three sentences about the reviewer's clinical experience."
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="medical_reviewer",
+        verbose_name="admin account",
+        help_text="The account this reviewer logs in with. Their approvals in the Medical "
+        "review workflow then record them as the reviewer, with the date, automatically.",
+    )
 
     panels: ClassVar = [
         TitleFieldPanel("name"),
@@ -25,6 +36,7 @@ class MedicalReviewer(PublishableSnippet):
         FieldPanel("credentials"),
         FieldPanel("specialty"),
         FieldPanel("bio"),
+        FieldPanel("user"),
     ]
     search_fields: ClassVar = [
         index.SearchField("name"),

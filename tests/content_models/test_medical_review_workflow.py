@@ -1,7 +1,10 @@
 """Clinical content reaches patients only after a medical reviewer approves it."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from content_models.models import (
     FAQ,
@@ -12,7 +15,7 @@ from content_models.models import (
     SideEffect,
     TreatmentForm,
 )
-from tests.factories import ArticlePageFactory, SideEffectFactory
+from tests.factories import ArticlePageFactory, MedicalReviewerFactory, SideEffectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +47,62 @@ def test_editors_draft_and_reviewers_publish(django_user_model):
     assert reviewer.has_perm("content_models.publish_sideeffect")
 
 
+def submit_for_review(item, editor):
+    item.save_revision(user=editor)
+    item.get_workflow().start(item, editor)
+    item.refresh_from_db()
+
+
+def approve(item, user):
+    """As the admin's "Approve" button does: through the task, not the task state."""
+    task_state = item.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, user, "approve")
+
+
 def test_approval_by_a_medical_reviewer_publishes_the_submitted_draft(django_user_model):
     editor = user_in("Editors", django_user_model, "editor")
     reviewer = user_in("Medical reviewers", django_user_model, "reviewer")
     side_effect = SideEffectFactory(live=False)
-    side_effect.save_revision(user=editor)
 
-    side_effect.get_workflow().start(side_effect, editor)
+    submit_for_review(side_effect, editor)
     assert not SideEffect.objects.get(pk=side_effect.pk).live
-
-    side_effect.refresh_from_db()
-    side_effect.current_workflow_task_state.approve(user=reviewer)
+    approve(side_effect, reviewer)
 
     assert SideEffect.objects.get(pk=side_effect.pk).live
+
+
+def test_approval_records_the_approving_reviewer_and_when(django_user_model):
+    editor = user_in("Editors", django_user_model, "editor")
+    reviewer_account = user_in("Medical reviewers", django_user_model, "reviewer")
+    reviewer = MedicalReviewerFactory(user=reviewer_account)
+    stale_review = timezone.now() - datetime.timedelta(days=400)
+    side_effect = SideEffectFactory(
+        live=False,
+        last_reviewed_at=stale_review,
+        next_review_due=timezone.localdate() - datetime.timedelta(days=35),
+    )
+
+    submit_for_review(side_effect, editor)
+    approve(side_effect, reviewer_account)
+
+    published = SideEffect.objects.get(pk=side_effect.pk)
+    assert published.live
+    assert published.reviewed_by == reviewer
+    assert timezone.now() - published.last_reviewed_at < datetime.timedelta(minutes=1)
+    assert published.next_review_due > timezone.localdate()
+
+
+def test_approval_by_an_account_that_is_no_reviewer_keeps_the_review_fields(django_user_model):
+    editor = user_in("Editors", django_user_model, "editor")
+    administrator = django_user_model.objects.create_superuser("root", password="password")
+    # Whole seconds: revisions store times to the millisecond.
+    reviewed_at = timezone.now().replace(microsecond=0) - datetime.timedelta(days=30)
+    side_effect = SideEffectFactory(live=False, last_reviewed_at=reviewed_at)
+    reviewed = (side_effect.reviewed_by_id, side_effect.last_reviewed_at)
+
+    submit_for_review(side_effect, editor)
+    approve(side_effect, administrator)
+
+    published = SideEffect.objects.get(pk=side_effect.pk)
+    assert published.live
+    assert (published.reviewed_by_id, published.last_reviewed_at) == reviewed

@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_panels import ReviewsDuePanel
 from .models import (
     FAQ,
     ArticlePage,
@@ -138,6 +139,11 @@ class ClinicalContentGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_clinical_content():
     return ClinicalContentGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def show_reviews_due(request, panels):
+    panels.append(ReviewsDuePanel())
 
 
 # After Wagtail's own hook (order 0), which registers the default handler for page links.

@@ -1,7 +1,10 @@
 """What editors find in the Wagtail admin: one menu, filterable lists, clear form errors."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Locale
 
 from content_models.models import (
@@ -134,3 +137,17 @@ def test_a_cited_reference_cannot_be_deleted(admin_client):
 
 def test_spanish_is_available_for_translations():
     assert Locale.objects.filter(language_code="es").exists()
+
+
+def test_home_lists_content_whose_review_is_overdue_or_due_soon(admin_client):
+    today = timezone.localdate()
+    SideEffectFactory(name="Overdue effect", next_review_due=today - datetime.timedelta(days=3))
+    SideEffectFactory(name="Due soon effect", next_review_due=today + datetime.timedelta(days=10))
+    SideEffectFactory(name="Due next year", next_review_due=today + datetime.timedelta(days=300))
+
+    html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert "Medical reviews due" in html
+    assert html.index("Overdue effect") < html.index("Due soon effect")
+    assert "(overdue)" in html
+    assert "Due next year" not in html

@@ -11,7 +11,25 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from wagtail.rich_text import expand_db_html
 
-from content_models.selectors import is_live
+from content_models.selectors import is_live, live_related
+
+
+def api_url(item, collection: str, request=None) -> str:
+    """The item's detail address in this API; absolute when there is a request to build on."""
+    path = reverse(f"api:v1:{collection}-detail", kwargs={"slug": item.slug})
+    if item.locale.language_code != settings.LANGUAGE_CODE:
+        path = f"{path}?locale={item.locale.language_code}"
+    return request.build_absolute_uri(path) if request else path
+
+
+def public_url(item, collection: str) -> str | None:
+    """The item's page on the public site; None when no site address is configured."""
+    base = settings.PUBLIC_SITE_BASE_URL
+    if not base:
+        return None
+    language = item.locale.language_code
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    return f"{base}{prefix}/{collection}/{item.slug}/"
 
 
 class ConstantField(serializers.Field):
@@ -65,10 +83,7 @@ class ExpandableField(serializers.Field):
         if self.attribute:
             item = getattr(instance, self.attribute)
             return item if item is not None and is_live(item) else None
-        # Prefetched relations hold live items only; items reached without a prefetch (in an
-        # article's blocks) are checked here.
-        items = (getattr(link, self.target) for link in getattr(instance, self.relation).all())
-        return [item for item in items if is_live(item)]
+        return live_related(instance, self.relation, self.target)
 
     def to_representation(self, instance):
         items = self.related_items(instance)
@@ -156,19 +171,10 @@ class ItemSerializer(serializers.ModelSerializer):
             raise ValidationError(errors)
 
     def get_url(self, item) -> str:
-        path = reverse(f"api:v1:{self.collection}-detail", kwargs={"slug": item.slug})
-        if item.locale.language_code != settings.LANGUAGE_CODE:
-            path = f"{path}?locale={item.locale.language_code}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return api_url(item, self.collection, self.context.get("request"))
 
     def get_html_url(self, item) -> str | None:
-        base = settings.PUBLIC_SITE_BASE_URL
-        if not base:
-            return None
-        language = item.locale.language_code
-        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
-        return f"{base}{prefix}/{self.collection}/{item.slug}/"
+        return public_url(item, self.collection)
 
 
 class ReviewedItemSerializer(ItemSerializer):

@@ -15,6 +15,7 @@ from api.filters import (
     reject_unknown_parameters,
     requested_locale,
 )
+from api.renderers import ContentNegotiation
 from content_models.selectors import live_items
 
 LOCALE_PARAMETER = OpenApiParameter(
@@ -27,7 +28,7 @@ PUBLICATION_ORDERING = {
     "first_published_at": "first_published_at",
     "last_published_at": "last_published_at",
 }
-PROBLEM_RESPONSES = {400: ProblemSerializer, 404: ProblemSerializer}
+PROBLEM_RESPONSES = {400: ProblemSerializer, 404: ProblemSerializer, 406: ProblemSerializer}
 
 
 def comma_separated(request, name: str) -> set[str]:
@@ -41,6 +42,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     model = None
     lookup_field = "slug"
+    content_negotiation_class = ContentNegotiation
     filter_backends = (DjangoFilterBackend, StrictOrderingFilter, WagtailSearchFilter)
     # API name -> model field, for `?ordering=`.
     ordering_fields: ClassVar[dict[str, str]] = {}

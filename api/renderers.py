@@ -1,8 +1,17 @@
-"""How the content API picks the format it answers a request in."""
+"""The formats the content API answers in besides JSON, and how a request picks one."""
 
 from django.http import Http404
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+
+
+class JSONLDRenderer(JSONRenderer):
+    """schema.org linked data (JSON-LD is JSON), chosen with `Accept: application/ld+json` or
+    `?format=jsonld`. The view builds the document; this only names the format."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 class ContentNegotiation(DefaultContentNegotiation):

@@ -153,6 +153,8 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
     "URL_FORMAT_OVERRIDE": "format",
+    # A format an address does not offer is a 406 naming the ones it does (DRF says 404).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.renderers.ContentNegotiation",
 }
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {

@@ -14,16 +14,16 @@ def faq_linking_to(page):
     return "/api/v1/faqs/linked/"
 
 
-def test_link_to_an_article_points_at_its_public_page(api, settings):
-    settings.PUBLIC_SITE_BASE_URL = "https://clinic.example"
+def test_link_to_an_article_points_at_its_public_page(api, site_settings):
+    site_settings.PUBLIC_SITE_BASE_URL = "https://clinic.example"
     article = ArticlePageFactory(slug="how-it-works")
     answer = api.get(faq_linking_to(article)).json()["answer"]
     assert '<a href="https://clinic.example/articles/how-it-works/">this article</a>' in answer
     assert "linktype" not in answer
 
 
-def test_without_a_public_site_the_link_points_at_the_api(api, settings):
-    settings.PUBLIC_SITE_BASE_URL = ""
+def test_without_a_public_site_the_link_points_at_the_api(api, site_settings):
+    site_settings.PUBLIC_SITE_BASE_URL = ""
     article = ArticlePageFactory(slug="how-it-works")
     answer = api.get(faq_linking_to(article)).json()["answer"]
     assert '<a href="/api/v1/articles/how-it-works/">this article</a>' in answer

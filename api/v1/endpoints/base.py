@@ -2,9 +2,15 @@ from typing import ClassVar
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from api.errors import ProblemSerializer
 from api.filters import (
@@ -15,6 +21,8 @@ from api.filters import (
     reject_unknown_parameters,
     requested_locale,
 )
+from api.renderers import JSONLDRenderer
+from api.v1.jsonld import item_jsonld
 from content_models.selectors import live_items
 
 LOCALE_PARAMETER = OpenApiParameter(
@@ -27,7 +35,19 @@ PUBLICATION_ORDERING = {
     "first_published_at": "first_published_at",
     "last_published_at": "last_published_at",
 }
-PROBLEM_RESPONSES = {400: ProblemSerializer, 404: ProblemSerializer}
+PROBLEM_RESPONSES = {400: ProblemSerializer, 404: ProblemSerializer, 406: ProblemSerializer}
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "jsonld"],
+    description="jsonld: schema.org JSON-LD, as with `Accept: application/ld+json`.",
+)
+DETAIL_DESCRIPTION = (
+    "The item as JSON, or, asked for `application/ld+json`, as schema.org JSON-LD: a "
+    "MedicalWebPage (license, publisher, last review and reviewer, citations) whose mainEntity "
+    "is what the page presents (MedicalTherapy, MedicalSignOrSymptom, MedicalContraindication, "
+    "MedicalCondition, ScholarlyArticle, Question, Person)."
+)
 
 
 def comma_separated(request, name: str) -> set[str]:
@@ -37,7 +57,11 @@ def comma_separated(request, name: str) -> set[str]:
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
-    """List and detail (by slug) of one collection: live content in one language only."""
+    """List and detail (by slug) of one collection: live content in one language only.
+
+    A detail is also offered as schema.org JSON-LD (`Accept: application/ld+json` or
+    `?format=jsonld`); a list is not, as linked data describes one page at a time.
+    """
 
     model = None
     lookup_field = "slug"
@@ -61,6 +85,15 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         self.expanded = comma_separated(request, "expand")
         self.serializer_class.validate_request(self.requested_fields, self.expanded, excluded)
 
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        # A detail is known by its slug in the URL, not by `self.action`: the schema generator
+        # sets the action on a view with no URL and would then list JSON-LD for every response
+        # of a detail, errors too. `content_schema` documents the JSON-LD 200 itself.
+        if "slug" in self.kwargs:
+            renderers.append(JSONLDRenderer())
+        return renderers
+
     def get_queryset(self):
         return live_items(self.model, locale=self.locale)
 
@@ -73,6 +106,11 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
                 f"No published {self.model._meta.verbose_name} has the slug '{slug}' "
                 f"in locale '{self.locale}'."
             ) from None
+
+    def retrieve(self, request, *args, **kwargs):
+        if isinstance(request.accepted_renderer, JSONLDRenderer):
+            return Response(item_jsonld(self.get_object(), request))
+        return super().retrieve(request, *args, **kwargs)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -104,7 +142,13 @@ def content_schema(resource: str, serializer):
         ),
         retrieve=extend_schema(
             summary=f"One published item of {resource}, by slug",
-            parameters=[fields, expand, LOCALE_PARAMETER],
-            responses={200: serializer, **PROBLEM_RESPONSES},
+            parameters=[fields, expand, LOCALE_PARAMETER, FORMAT_PARAMETER],
+            responses={
+                (200, "application/json"): OpenApiResponse(
+                    serializer, description=DETAIL_DESCRIPTION
+                ),
+                (200, "application/ld+json"): OpenApiTypes.OBJECT,
+                **PROBLEM_RESPONSES,
+            },
         ),
     )

@@ -10,7 +10,18 @@ from rest_framework.exceptions import ValidationError
 from wagtail.rich_text import expand_db_html
 
 from content_models.public_urls import api_path, public_site_url
-from content_models.selectors import is_live
+from content_models.selectors import is_live, live_related
+
+
+def api_url(item, collection: str, request=None) -> str:
+    """The item's detail address in this API; absolute when there is a request to build on."""
+    path = api_path(collection, item.slug, item.locale.language_code)
+    return request.build_absolute_uri(path) if request else path
+
+
+def public_url(item, collection: str) -> str | None:
+    """The item's page on the public site; None when no site address is configured."""
+    return public_site_url(collection, item.slug, item.locale.language_code)
 
 
 class ConstantField(serializers.Field):
@@ -64,10 +75,7 @@ class ExpandableField(serializers.Field):
         if self.attribute:
             item = getattr(instance, self.attribute)
             return item if item is not None and is_live(item) else None
-        # Prefetched relations hold live items only; items reached without a prefetch (in an
-        # article's blocks) are checked here.
-        items = (getattr(link, self.target) for link in getattr(instance, self.relation).all())
-        return [item for item in items if is_live(item)]
+        return live_related(instance, self.relation, self.target)
 
     def to_representation(self, instance):
         items = self.related_items(instance)
@@ -155,12 +163,10 @@ class ItemSerializer(serializers.ModelSerializer):
             raise ValidationError(errors)
 
     def get_url(self, item) -> str:
-        path = api_path(self.collection, item.slug, item.locale.language_code)
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return api_url(item, self.collection, self.context.get("request"))
 
     def get_html_url(self, item) -> str | None:
-        return public_site_url(self.collection, item.slug, item.locale.language_code)
+        return public_url(item, self.collection)
 
 
 class ReviewedItemSerializer(ItemSerializer):

@@ -8,6 +8,7 @@ the same number of queries whatever its length and whichever relations a caller 
 
 from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, When
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
 from wagtail.search.backends import get_search_backend
 
 from .generation import ContentGeneration
@@ -54,7 +55,7 @@ def is_live(item) -> bool:
 
 def live_related(item, relation: str, target: str) -> list:
     """The live items that an item's link relation (e.g. `reference_links`, target `reference`)
-    points to, in the editor's order.
+    points to, in the order `live_items` prefetched them.
 
     `live_items` prefetches live targets only; an item reached without that prefetch (embedded
     in an article's blocks) is checked here all the same.
@@ -69,6 +70,15 @@ def current_content_generation() -> ContentGeneration:
 
 def _has_reviewer(model: type[Model]) -> bool:
     return any(field.name == "reviewed_by" for field in model._meta.get_fields())
+
+
+def _link_order(link_model, target_field: str, target_model) -> list[str]:
+    """The editor's order for links an item owns (its citations, its treatment forms); the
+    related items' own order for links owned by the other side (a treatment form's side
+    effects), whose sort order belongs to that other item's list."""
+    if isinstance(link_model._meta.get_field(target_field), ParentalKey):
+        return [f"{target_field}__{name}" for name in target_model._meta.ordering] + ["pk"]
+    return ["sort_order", "pk"]
 
 
 def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
@@ -87,7 +97,7 @@ def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
                 f"{prefix}{relation}",
                 queryset=link_model.objects.filter(live_q(f"{target_field}__"))
                 .select_related(*related)
-                .order_by("sort_order", "pk"),
+                .order_by(*_link_order(link_model, target_field, target_model)),
             )
         )
         if depth:

@@ -160,7 +160,10 @@ class _DemoContentLoader:
                     model, "treatment_form_links", TreatmentForm, value
                 )
             elif key == "process_steps":
-                values["process_steps"] = [TreatmentProcessStep(**step) for step in value]
+                values["process_steps"] = [
+                    TreatmentProcessStep(sort_order=position, **step)
+                    for position, step in enumerate(value)
+                ]
             elif key == "reviewed_by":
                 values["reviewed_by"] = self._find(MedicalReviewer, value)
             elif key == "answer_options":
@@ -196,7 +199,11 @@ class _DemoContentLoader:
         except FieldDoesNotExist as error:
             raise DemoContentError(f"a {model._meta.verbose_name} has no '{relation}'.") from error
         field_name = "reference" if target is Reference else "treatment_form"
-        return [link_model(**{field_name: self._find(target, slug)}) for slug in slugs]
+        # Inline rows keep the file's order, as the editor's drag-and-drop order would.
+        return [
+            link_model(sort_order=position, **{field_name: self._find(target, slug)})
+            for position, slug in enumerate(slugs)
+        ]
 
     def _find(self, model, slug):
         try:

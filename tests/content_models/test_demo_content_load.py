@@ -95,3 +95,13 @@ def test_file_that_is_not_yaml_fails_with_a_command_error(tmp_path):
         CommandError, match=r"Nothing was loaded\. .*broken\.yaml: is not valid YAML"
     ):
         call_command("load_demo_content", file=path)
+
+
+def test_inline_rows_keep_the_order_of_the_data_file():
+    load_demo_content()
+    entry = next(form for form in demo_data()["treatment_forms"] if form["slug"] == "iv-infusion")
+    iv = TreatmentForm.objects.get(slug="iv-infusion")
+    assert [step.title for step in iv.process_steps.all()] == [
+        step["title"] for step in entry["process_steps"]
+    ]
+    assert [link.reference.slug for link in iv.reference_links.all()] == entry["references"]

@@ -80,6 +80,8 @@ class Reference(PublishableSnippet):
         index.SearchField("title"),
         index.AutocompleteField("title"),
         index.SearchField("publisher"),
+        # Choosers search by autocomplete; editors look sources up by publisher as often as title.
+        index.AutocompleteField("publisher"),
         index.SearchField("authors"),
         index.SearchField("doi"),
         index.SearchField("pmid"),

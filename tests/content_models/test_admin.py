@@ -151,3 +151,12 @@ def test_home_lists_content_whose_review_is_overdue_or_due_soon(admin_client):
     assert html.index("Overdue effect") < html.index("Due soon effect")
     assert "(overdue)" in html
     assert "Due next year" not in html
+
+
+def test_reference_chooser_finds_a_source_by_its_publisher(admin_client):
+    ReferenceFactory(title="Ketamine for depression", publisher="Yale Medicine")
+    ReferenceFactory(title="Another study", publisher="A journal")
+    chooser = reverse(Reference.snippet_viewset.chooser_viewset.get_url_name("choose_results"))
+    html = admin_client.get(chooser, {"q": "yale"}).content.decode()
+    assert "Ketamine for depression" in html
+    assert "Another study" not in html

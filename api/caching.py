@@ -80,5 +80,9 @@ class ApiResponseCacheMiddleware:
     @staticmethod
     def cache_key(request, generation: uuid.UUID) -> str:
         varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
-        fingerprint = hashlib.sha256(f"{request.get_full_path()}|{varying}".encode()).hexdigest()
+        # The absolute URI, not only the path: responses carry absolute URLs, so one served
+        # under another host name or scheme must not be answered from this entry.
+        fingerprint = hashlib.sha256(
+            f"{request.build_absolute_uri()}|{varying}".encode()
+        ).hexdigest()
         return f"api:v1:{generation.hex}:{fingerprint}"

@@ -34,12 +34,16 @@ def reject_unknown_parameters(request, allowed: set[str]) -> None:
 
 class StrictOrderingFilter(filters.OrderingFilter):
     """`?ordering=a,-b` by API field names (a view maps them to model fields in its
-    `ordering_fields`); an unknown name is a 400, not silently ignored."""
+    `ordering_fields`); an unknown name is a 400, not silently ignored.
+
+    The primary key always comes last: items that tie (two side effects of the same
+    frequency) keep one order, so limit/offset pages neither repeat nor skip an item.
+    """
 
     def get_ordering(self, request, queryset, view):
         param = request.query_params.get(self.ordering_param)
         if not param:
-            return list(view.ordering)
+            return [*view.ordering, "pk"]
         terms = [term.strip() for term in param.split(",") if term.strip()]
         unknown = [term for term in terms if term.lstrip("-") not in view.ordering_fields]
         if unknown or not terms:
@@ -52,8 +56,11 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 }
             )
         return [
-            f"{'-' if term.startswith('-') else ''}{view.ordering_fields[term.lstrip('-')]}"
-            for term in terms
+            *(
+                f"{'-' if term.startswith('-') else ''}{view.ordering_fields[term.lstrip('-')]}"
+                for term in terms
+            ),
+            "pk",
         ]
 
     def get_schema_operation_parameters(self, view):

@@ -112,3 +112,11 @@ def test_errors_are_not_cached(api, nausea):
     assert api.get("/api/v1/side-effects/later/").status_code == 404
     SideEffectFactory(slug="later")
     assert api.get("/api/v1/side-effects/later/").status_code == 200
+
+
+def test_a_response_cached_under_one_host_name_is_not_served_under_another(api, nausea, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "content.example.org"]
+    first = api.get("/api/v1/side-effects/nausea/").json()["url"]
+    other = api.get("/api/v1/side-effects/nausea/", HTTP_HOST="content.example.org").json()["url"]
+    assert first.startswith("http://testserver/")
+    assert other.startswith("http://content.example.org/")

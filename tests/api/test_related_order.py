@@ -33,3 +33,17 @@ def test_a_treatment_form_lists_its_side_effects_by_name(api):
         "dizziness",
         "nausea",
     ]
+
+
+def test_items_that_tie_on_the_ordering_field_come_in_one_stable_order(api):
+    first, second, third = (SideEffectFactory(frequency="common") for _ in range(3))
+    first.summary = "Rewritten, so the database stores this row after the others."
+    first.save()
+    expected = [first.slug, second.slug, third.slug]
+
+    for ordering in ("frequency", "-frequency"):
+        pages = [
+            api.get(f"/api/v1/side-effects/?ordering={ordering}&limit=1&offset={offset}").json()
+            for offset in range(3)
+        ]
+        assert [page["results"][0]["slug"] for page in pages] == expected

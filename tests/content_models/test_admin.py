@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
+from wagtail.search.index import get_indexed_models
 
 from content_models.models import (
     FAQ,
@@ -18,6 +19,10 @@ from content_models.models import (
     TreatmentForm,
 )
 from tests.factories import (
+    ConditionFactory,
+    EligibilityRuleFactory,
+    FAQFactory,
+    MedicalReviewerFactory,
     ReferenceFactory,
     SideEffectFactory,
     TreatmentFormFactory,
@@ -25,15 +30,16 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SNIPPET_MODELS = [
-    TreatmentForm,
-    SideEffect,
-    EligibilityRule,
-    Condition,
-    FAQ,
-    Reference,
-    MedicalReviewer,
-]
+SNIPPET_FACTORIES = {
+    TreatmentForm: TreatmentFormFactory,
+    SideEffect: SideEffectFactory,
+    EligibilityRule: EligibilityRuleFactory,
+    Condition: ConditionFactory,
+    FAQ: FAQFactory,
+    Reference: ReferenceFactory,
+    MedicalReviewer: MedicalReviewerFactory,
+}
+SNIPPET_MODELS = list(SNIPPET_FACTORIES)
 
 
 def snippet_url(model, view, *args):
@@ -160,3 +166,40 @@ def test_reference_chooser_finds_a_source_by_its_publisher(admin_client):
     html = admin_client.get(chooser, {"q": "yale"}).content.decode()
     assert "Ketamine for depression" in html
     assert "Another study" not in html
+
+
+def test_eligibility_rules_filter_by_kind(admin_client):
+    EligibilityRuleFactory(title="Pregnancy", kind="absolute_contraindication")
+    EligibilityRuleFactory(title="Treatment-resistant depression", kind="indication")
+    response = admin_client.get(snippet_url(EligibilityRule, "list"), {"kind": "indication"})
+    assert "Treatment-resistant depression" in response.content.decode()
+    assert "Pregnancy" not in response.content.decode()
+
+
+def test_clinical_lists_filter_by_review_due_date(admin_client):
+    today = timezone.localdate()
+    SideEffectFactory(name="Due this month", next_review_due=today + datetime.timedelta(days=20))
+    SideEffectFactory(name="Due next year", next_review_due=today + datetime.timedelta(days=300))
+    response = admin_client.get(
+        snippet_url(SideEffect, "list"),
+        {"next_review_due_to": (today + datetime.timedelta(days=30)).isoformat()},
+    )
+    assert "Due this month" in response.content.decode()
+    assert "Due next year" not in response.content.decode()
+
+
+@pytest.mark.parametrize("model", SNIPPET_MODELS, ids=lambda model: model.__name__)
+def test_every_content_type_keeps_revisions_and_can_be_locked_and_previewed(admin_client, model):
+    factory = SNIPPET_FACTORIES[model]
+    item = factory()
+    item.save_revision()
+
+    history = admin_client.get(snippet_url(model, "history", item.pk))
+    assert history.status_code == 200
+    admin_client.post(snippet_url(model, "lock", item.pk))
+    item.refresh_from_db()
+    assert item.locked
+    preview = item.make_preview_request()
+    assert preview.status_code == 200
+    assert str(item) in preview.render().content.decode()
+    assert model in get_indexed_models()

@@ -99,3 +99,12 @@ CARE_SETTING_FIELDS = {
     CareSetting.CLINIC: "given_in_clinic",
     CareSetting.SUPERVISED_AT_HOME: "given_at_home",
 }
+
+
+class ChangeAction(models.TextChoices):
+    """What happened to an item, as the change log records it for syndication."""
+
+    PUBLISHED = "published", "Published"
+    UPDATED = "updated", "Updated"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    DELETED = "deleted", "Deleted"

@@ -1,5 +1,6 @@
 """Every model of the app, for Django's model registry; each lives in its own module."""
 
+from .change_log import ContentChange
 from .generation import ContentGeneration
 from .pages.article import ArticleIndexPage, ArticlePage, ArticlePageReference
 from .review_task import MedicalReviewTask
@@ -23,6 +24,7 @@ __all__ = [
     "Condition",
     "ConditionReference",
     "ConditionTreatmentForm",
+    "ContentChange",
     "ContentGeneration",
     "EligibilityRule",
     "EligibilityRuleReference",

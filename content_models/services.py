@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -14,11 +15,13 @@ from wagtail import blocks
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .enums import ChangeAction
 from .models import (
     FAQ,
     ArticleIndexPage,
     ArticlePage,
     Condition,
+    ContentChange,
     ContentGeneration,
     EligibilityRule,
     MedicalReviewer,
@@ -47,6 +50,42 @@ SECTIONS: dict[str, type[models.Model]] = {
 def record_content_change() -> None:
     """Give the content a new generation, as part of the caller's transaction."""
     ContentGeneration.objects.filter(pk=1).update(token=uuid.uuid4(), changed_at=timezone.now())
+
+
+PUBLIC_ACTIONS = (ChangeAction.PUBLISHED, ChangeAction.UPDATED)
+
+
+def record_public_change(item, action: ChangeAction) -> ContentChange | None:
+    """Log a change partners must hear about, as part of the caller's transaction.
+
+    Publishing an item that is already public is an update. Unpublishing is logged only for
+    an item that is public, and deleting only for one that was ever logged: partners never
+    hear of drafts. Returns the change logged, or None.
+    """
+    # First, so the generation row's lock orders this change after every uncommitted one.
+    record_content_change()
+    content_type = ContentType.objects.get_for_model(item)
+    last_action = (
+        ContentChange.objects.filter(content_type=content_type, object_id=item.pk)
+        .order_by("-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    was_public = last_action in PUBLIC_ACTIONS
+    if action == ChangeAction.PUBLISHED and was_public:
+        action = ChangeAction.UPDATED
+    if (action == ChangeAction.UNPUBLISHED and not was_public) or (
+        action == ChangeAction.DELETED and last_action in (None, ChangeAction.DELETED)
+    ):
+        return None
+    return ContentChange.objects.create(
+        content_type=content_type,
+        object_id=item.pk,
+        slug=item.slug,
+        language_code=item.locale.language_code,
+        action=action,
+        occurred_at=timezone.now(),
+    )
 
 
 # How long a medical review stands when nobody has set the next one.

@@ -6,7 +6,18 @@ prefetched live-only, and so are the relations of those related items, so that a
 the same number of queries whatever its length and whichever relations a caller expands.
 """
 
-from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.search.backends import get_search_backend
@@ -145,3 +156,28 @@ def in_ranking_order(queryset: QuerySet, ranking: dict[int, float]) -> QuerySet:
         output_field=IntegerField(),
     )
     return queryset.filter(pk__in=list(ranking)).order_by(order)
+
+
+def live_item_versions(models_by_type: dict[str, type[Model]], *, locale: str) -> QuerySet:
+    """One row per live item of the given content types, in one query: `type` (the key it
+    was given under), `item_id`, `slug`, `modified` (last published), `review_due` (null for
+    content without medical review) and `version` (the live revision, new with each publish).
+
+    Ordered by type, then id, so that pages of it neither repeat nor skip an item.
+    """
+    rows = [
+        live_items(model, locale=locale, related_depth=None)
+        .order_by()
+        .annotate(
+            type=Value(type_name),
+            item_id=F("pk"),
+            item_slug=F("slug"),
+            modified=F("last_published_at"),
+            review_due=F("next_review_due") if _has_reviewer(model) else Value(None, DateField()),
+            version=F("live_revision_id"),
+        )
+        .values("type", "item_id", "item_slug", "modified", "review_due", "version")
+        for type_name, model in models_by_type.items()
+    ]
+    first, *others = rows
+    return first.union(*others, all=True).order_by("type", "item_id")

@@ -35,11 +35,13 @@ for prefix, viewset in COLLECTIONS.items():
 def _urls():
     # Imported here: these views read COLLECTIONS from this module.
     from .endpoints.index import IndexView
+    from .endpoints.manifest import ManifestView
     from .endpoints.search import SearchView
 
     return [
         path("", IndexView.as_view(), name="index"),
         path("search/", SearchView.as_view(), name="search"),
+        path("manifest/", ManifestView.as_view(), name="manifest"),
         path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
         *router.urls,

@@ -18,6 +18,7 @@ class IndexView(APIView):
             {
                 "collections": serializers.DictField(child=serializers.URLField()),
                 "search": serializers.URLField(),
+                "manifest": serializers.URLField(),
                 "schema": serializers.URLField(),
                 "docs": serializers.URLField(),
             },
@@ -31,6 +32,7 @@ class IndexView(APIView):
                     name: reverse(f"api:v1:{name}-list", request=request) for name in COLLECTIONS
                 },
                 "search": reverse("api:v1:search", request=request),
+                "manifest": reverse("api:v1:manifest", request=request),
                 "schema": reverse("api:v1:schema", request=request),
                 "docs": reverse("api:v1:docs", request=request),
             }

@@ -9,24 +9,25 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     max_limit = 100
 
     def get_limit(self, request):
-        return self._parameter(
+        return whole_number_parameter(
             request, self.limit_query_param, self.default_limit, 1, self.max_limit
         )
 
     def get_offset(self, request):
-        return self._parameter(request, self.offset_query_param, 0, 0, None)
+        return whole_number_parameter(request, self.offset_query_param, 0, 0, None)
 
-    @staticmethod
-    def _parameter(request, name, default, minimum, maximum):
-        raw = request.query_params.get(name)
-        if raw is None:
-            return default
-        limits = f"from {minimum} to {maximum}" if maximum else f"{minimum} or more"
-        message = f"Must be a whole number {limits}."
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationError({name: [message]}) from None
-        if value < minimum or (maximum is not None and value > maximum):
-            raise ValidationError({name: [message]})
-        return value
+
+def whole_number_parameter(request, name: str, default: int, minimum: int, maximum: int | None):
+    """A whole-number query parameter within bounds; a 400 naming it otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    limits = f"from {minimum} to {maximum}" if maximum else f"{minimum} or more"
+    message = f"Must be a whole number {limits}."
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [message]}) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValidationError({name: [message]})
+    return value

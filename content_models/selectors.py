@@ -6,11 +6,13 @@ prefetched live-only, and so are the relations of those related items, so that a
 the same number of queries whatever its length and whichever relations a caller expands.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     DateField,
     F,
     IntegerField,
+    Max,
     Model,
     Prefetch,
     Q,
@@ -27,6 +29,7 @@ from .models import (
     FAQ,
     ArticlePage,
     Condition,
+    ContentChange,
     EligibilityRule,
     MedicalReviewer,
     Reference,
@@ -181,3 +184,50 @@ def live_item_versions(models_by_type: dict[str, type[Model]], *, locale: str) -
     ]
     first, *others = rows
     return first.union(*others, all=True).order_by("type", "item_id")
+
+
+def latest_change_id() -> int:
+    """The id of the newest committed change. Changes commit in id order (see
+    `ContentChange`), so every change up to this one is committed and visible."""
+    return ContentChange.objects.aggregate(latest=Max("id"))["latest"] or 0
+
+
+def changes_between(
+    after: int, up_to: int, *, models: list[type[Model]], locale: str, limit: int
+) -> list[ContentChange]:
+    """Changes to these content types in one language, after `after` up to `up_to`, oldest
+    first, at most `limit`."""
+    content_types = ContentType.objects.get_for_models(*models).values()
+    return list(
+        ContentChange.objects.filter(
+            id__gt=after,
+            id__lte=up_to,
+            content_type__in=content_types,
+            language_code=locale,
+        )
+        .select_related("content_type")
+        .order_by("id")[:limit]
+    )
+
+
+def ids_ever_public(model: type[Model], *, locale: str, after: int, limit: int) -> list[int]:
+    """Ids of the items of a type, above `after`, that are live or were ever logged as public
+    in one language: everything a mirror may hold of that type."""
+    logged = (
+        ContentChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            language_code=locale,
+            object_id__gt=after,
+        )
+        .order_by("object_id")
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+    live = (
+        live_items(model, locale=locale, related_depth=None)
+        .filter(pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # The lowest `limit` ids of the union are among the lowest `limit` of each.
+    return sorted(set(logged[:limit]) | set(live[:limit]))[:limit]

@@ -37,11 +37,13 @@ def _urls():
     from .endpoints.index import IndexView
     from .endpoints.manifest import ManifestView
     from .endpoints.search import SearchView
+    from .endpoints.sync import SyncView
 
     return [
         path("", IndexView.as_view(), name="index"),
         path("search/", SearchView.as_view(), name="search"),
         path("manifest/", ManifestView.as_view(), name="manifest"),
+        path("sync/", SyncView.as_view(), name="sync"),
         path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
         *router.urls,

@@ -19,6 +19,7 @@ class IndexView(APIView):
                 "collections": serializers.DictField(child=serializers.URLField()),
                 "search": serializers.URLField(),
                 "manifest": serializers.URLField(),
+                "sync": serializers.URLField(),
                 "schema": serializers.URLField(),
                 "docs": serializers.URLField(),
             },
@@ -33,6 +34,7 @@ class IndexView(APIView):
                 },
                 "search": reverse("api:v1:search", request=request),
                 "manifest": reverse("api:v1:manifest", request=request),
+                "sync": reverse("api:v1:sync", request=request),
                 "schema": reverse("api:v1:schema", request=request),
                 "docs": reverse("api:v1:docs", request=request),
             }

@@ -1,0 +1,147 @@
+"""Incremental sync for mirrors: all live content first, then only what changed since.
+
+A client starts without a cursor and follows `next_cursor` until `has_more` is false; it
+keeps the last cursor and calls with it later to receive what changed in between. Every
+record is the item's state now: an upsert with its full representation, or a deletion (the
+item was unpublished, deleted, or its collection left the caller's scope). Applying the
+records in order leaves the client with exactly the live content it may use.
+
+The cursor is signed, so a client cannot forge one. It holds:
+- `position`: the last change of the change log the client has seen;
+- `held`: the collections the client holds;
+- `queue`: collections still to send in full ("snapshot") or to withdraw ("withdraw"), each
+  with the last id sent.
+A collection that enters the caller's scope is sent in full; one that leaves it is withdrawn
+item by item. The first call is the case where every collection has just entered.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.core import signing
+from rest_framework.exceptions import ValidationError
+
+from content_models.selectors import (
+    changes_between,
+    ids_ever_public,
+    latest_change_id,
+    live_items,
+)
+
+CURSOR_SALT = "api.v1.sync"
+SNAPSHOT, WITHDRAW = "snapshot", "withdraw"
+
+
+@dataclass
+class SyncState:
+    locale: str
+    position: int | None = None  # None until the first page: then the newest change
+    held: list[str] = field(default_factory=list)
+    queue: list[list] = field(default_factory=list)  # [mode, collection, last id sent]
+
+    def to_cursor(self) -> str:
+        return signing.dumps(asdict(self), salt=CURSOR_SALT, compress=True)
+
+    @classmethod
+    def from_cursor(cls, cursor: str) -> "SyncState":
+        try:
+            return cls(**signing.loads(cursor, salt=CURSOR_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise ValidationError(
+                {"cursor": ["Not a cursor this API issued. Start again without a cursor."]}
+            ) from None
+
+
+def sync_page(
+    state: SyncState, *, collections: dict, scope: list[str], limit: int, request
+) -> dict:
+    """The next page of records for a client in `state`, which it updates.
+
+    `collections` are the API's collections (name -> viewset); `scope` names those the
+    caller may use.
+    """
+    head = latest_change_id()
+    if state.position is None:
+        state.position = head
+    for collection in [name for name in state.held if name not in scope]:
+        state.held.remove(collection)
+        state.queue.append([WITHDRAW, collection, 0])
+    for collection in [name for name in scope if name not in state.held]:
+        state.held.append(collection)
+        state.queue.append([SNAPSHOT, collection, 0])
+
+    records = []
+    while state.queue and len(records) < limit:
+        mode, collection, last_id = state.queue[0]
+        room = limit - len(records)
+        model = collections[collection].model
+        if mode == SNAPSHOT:
+            ids = list(
+                live_items(model, locale=state.locale, related_depth=None)
+                .filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:room]
+            )
+            records += _current_state(collections[collection], collection, ids, state, request)
+        else:
+            ids = ids_ever_public(model, locale=state.locale, after=last_id, limit=room)
+            records += [_deletion(collection, pk) for pk in ids]
+        if len(ids) < room:
+            state.queue.pop(0)
+        else:
+            state.queue[0][2] = ids[-1]
+
+    if not state.queue and len(records) < limit:
+        room = limit - len(records)
+        changes = changes_between(
+            state.position,
+            head,
+            models=[collections[name].model for name in state.held],
+            locale=state.locale,
+            limit=room,
+        )
+        records += _records_for_changes(changes, collections, state, request)
+        state.position = changes[-1].id if len(changes) == room else head
+    has_more = bool(state.queue) or state.position < head
+    return {"records": records, "next_cursor": state.to_cursor(), "has_more": has_more}
+
+
+def _records_for_changes(changes, collections: dict, state: SyncState, request) -> list[dict]:
+    """One record per changed item, in the order of its latest change: its state now."""
+    collection_by_model = {viewset.model: name for name, viewset in collections.items()}
+    latest = {}
+    for change in changes:
+        key = (collection_by_model[change.content_type.model_class()], change.object_id)
+        latest.pop(key, None)
+        latest[key] = change
+    by_collection: dict[str, list[int]] = {}
+    for collection, pk in latest:
+        by_collection.setdefault(collection, []).append(pk)
+    current = {
+        (record["collection"], record["id"]): record
+        for collection, ids in by_collection.items()
+        for record in _current_state(collections[collection], collection, ids, state, request)
+    }
+    return [current[key] for key in latest]
+
+
+def _current_state(viewset, collection: str, ids: list[int], state: SyncState, request):
+    """An upsert for each id that is live now, a deletion for each that is not."""
+    serializer_class = viewset.serializer_class
+    live = live_items(viewset.model, locale=state.locale).filter(pk__in=ids)
+    items = {item.pk: item for item in live}
+    context = {"request": request, "fields": set(serializer_class.Meta.fields), "expand": ()}
+    return [
+        {
+            "action": "upsert",
+            "collection": collection,
+            "id": pk,
+            "item": serializer_class(items[pk], context=context).data,
+        }
+        if pk in items
+        else _deletion(collection, pk)
+        for pk in ids
+    ]
+
+
+def _deletion(collection: str, pk: int) -> dict:
+    return {"action": "delete", "collection": collection, "id": pk, "item": None}

@@ -1,0 +1,264 @@
+"""`/api/v1/sync/`: a mirror that follows the cursors ends with exactly the live content."""
+
+import threading
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.test import APIRequestFactory
+
+from api.v1.router import COLLECTIONS
+from api.v1.sync import SyncState, sync_page
+from content_models.models import ContentChange
+from content_models.selectors import live_items
+from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
+
+pytestmark = pytest.mark.django_db
+
+# The collections the tests change, each with its factory and the field holding its title.
+EDITABLE = {
+    "faqs": (FAQFactory, "question"),
+    "side-effects": (SideEffectFactory, "name"),
+    "references": (ReferenceFactory, "title"),
+}
+
+
+def publish_new(collection: str, **fields):
+    factory, _title_field = EDITABLE[collection]
+    item = factory(live=False, **fields)
+    item.save_revision().publish()
+    item.refresh_from_db()
+    return item
+
+
+def publish_title(item, collection: str, title: str):
+    _factory, title_field = EDITABLE[collection]
+    item.refresh_from_db()
+    setattr(item, title_field, title)
+    item.save_revision().publish()
+
+
+class Mirror:
+    """A partner's copy, kept by following the sync cursors: (collection, id) -> item."""
+
+    def __init__(self, fetch_page):
+        self.fetch_page = fetch_page
+        self.items: dict[tuple[str, int], dict] = {}
+        self.cursor: str | None = None
+
+    def sync_one_page(self) -> bool:
+        page = self.fetch_page(self.cursor)
+        for record in page["records"]:
+            key = (record["collection"], record["id"])
+            if record["action"] == "upsert":
+                self.items[key] = record["item"]
+            else:
+                self.items.pop(key, None)
+        self.cursor = page["next_cursor"]
+        return page["has_more"]
+
+    def sync(self) -> None:
+        while self.sync_one_page():
+            pass
+
+    def titles(self) -> dict[tuple[str, int], str]:
+        return {key: item["title"] for key, item in self.items.items()}
+
+
+def over_http(api, limit=3):
+    def fetch_page(cursor):
+        query = {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        response = api.get("/api/v1/sync/", query)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return fetch_page
+
+
+def live_titles(collections) -> dict[tuple[str, int], str]:
+    titles = {}
+    for collection in collections:
+        viewset = COLLECTIONS[collection]
+        _factory, title_field = EDITABLE.get(collection, (None, "title"))
+        for item in live_items(viewset.model, locale="en", related_depth=None):
+            titles[(collection, item.pk)] = str(getattr(item, title_field, item))
+    return titles
+
+
+def test_first_sync_pages_through_every_live_item_once(api):
+    published = [publish_new("faqs"), publish_new("side-effects"), publish_new("references")]
+    FAQFactory(live=False, question="A draft nobody may see?")
+    mirror = Mirror(over_http(api, limit=2))
+
+    mirror.sync()
+
+    assert {key for key in mirror.items} >= {
+        ("faqs", published[0].pk),
+        ("side-effects", published[1].pk),
+        ("references", published[2].pk),
+    }
+    assert "A draft nobody may see?" not in str(mirror.items)
+    assert mirror.items[("faqs", published[0].pk)]["url"].startswith("http://testserver/")
+
+
+def test_a_later_sync_brings_only_what_changed(api):
+    edited, withdrawn, deleted = (publish_new("faqs") for _ in range(3))
+    untouched = publish_new("side-effects")
+    mirror = Mirror(over_http(api))
+    mirror.sync()
+
+    publish_title(edited, "faqs", "Does ketamine therapy work quickly?")
+    withdrawn.unpublish()
+    deleted_key = ("faqs", deleted.pk)
+    deleted.delete()
+    added = publish_new("faqs", question="Can I drive home afterwards?")
+    page = over_http(api, limit=100)(mirror.cursor)
+
+    changed = {(record["collection"], record["id"]): record for record in page["records"]}
+    assert set(changed) == {
+        ("faqs", edited.pk),
+        ("faqs", withdrawn.pk),
+        deleted_key,
+        ("faqs", added.pk),
+    }
+    assert changed[("faqs", edited.pk)]["item"]["title"] == "Does ketamine therapy work quickly?"
+    assert changed[("faqs", withdrawn.pk)]["action"] == "delete"
+    assert changed[deleted_key]["action"] == "delete"
+    assert ("side-effects", untouched.pk) not in changed
+    assert page["has_more"] is False
+
+
+def test_a_sync_with_nothing_new_is_empty(api):
+    publish_new("faqs")
+    mirror = Mirror(over_http(api))
+    mirror.sync()
+    page = over_http(api)(mirror.cursor)
+    assert page["records"] == []
+    assert page["has_more"] is False
+
+
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "", "eyJsb2NhbGUiOiJlbiJ9:tampered:sig"])
+def test_a_cursor_this_api_did_not_issue_is_a_400(api, cursor):
+    response = api.get("/api/v1/sync/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "cursor" in response.json()["errors"]
+
+
+def test_a_cursor_altered_by_the_client_is_a_400(api):
+    cursor = api.get("/api/v1/sync/").json()["next_cursor"]
+    forged = cursor[:-3] + ("AAA" if not cursor.endswith("AAA") else "BBB")
+    response = api.get("/api/v1/sync/", {"cursor": forged})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["errors"]
+
+
+def test_a_cursor_carries_its_language(api):
+    cursor = api.get("/api/v1/sync/", {"locale": "es"}).json()["next_cursor"]
+    assert SyncState.from_cursor(cursor).locale == "es"
+    response = api.get("/api/v1/sync/", {"cursor": cursor, "locale": "en"})
+    assert response.status_code == 400
+    assert "locale" in response.json()["errors"]
+
+
+def test_a_collection_leaving_the_scope_is_withdrawn_and_coming_back_is_sent_again():
+    faq, side_effect = publish_new("faqs"), publish_new("side-effects")
+    request = APIRequestFactory().get("/api/v1/sync/")
+    scope = ["faqs", "side-effects"]
+    state = SyncState(locale="en")
+
+    def fetch_page(cursor):
+        nonlocal state
+        return sync_page(state, collections=COLLECTIONS, scope=scope, limit=2, request=request)
+
+    mirror = Mirror(fetch_page)
+    mirror.sync()
+    assert {("faqs", faq.pk), ("side-effects", side_effect.pk)} <= set(mirror.items)
+
+    scope = ["side-effects"]
+    mirror.sync()
+    assert not any(collection == "faqs" for collection, _id in mirror.items)
+    assert ("side-effects", side_effect.pk) in mirror.items
+
+    scope = ["side-effects", "faqs"]
+    mirror.sync()
+    assert ("faqs", faq.pk) in mirror.items
+
+
+def test_a_change_not_yet_committed_is_not_skipped(api):
+    """A client syncing while a publish is uncommitted (here: in the test's own transaction)
+    must not move its cursor past that change, which it will receive once committed."""
+    faq = publish_new("faqs")
+    uncommitted_change = ContentChange.objects.filter(object_id=faq.pk).latest("id")
+    seen = {}
+
+    def sync_from_another_connection():
+        try:
+            state = SyncState(locale="en")
+            sync_page(
+                state,
+                collections=COLLECTIONS,
+                scope=["faqs"],
+                limit=100,
+                request=APIRequestFactory().get("/"),
+            )
+            seen["position"] = state.position
+        finally:
+            connection.close()
+
+    client = threading.Thread(target=sync_from_another_connection)
+    client.start()
+    client.join(timeout=10)
+    assert seen["position"] < uncommitted_change.id
+
+
+OPERATIONS = st.one_of(
+    st.tuples(st.just("publish"), st.sampled_from(list(EDITABLE))),
+    st.tuples(st.sampled_from(["edit", "unpublish", "republish", "delete"]), st.integers(0, 20)),
+    st.tuples(st.just("toggle scope"), st.sampled_from(list(EDITABLE))),
+    st.tuples(st.just("sync a page"), st.none()),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=st.lists(OPERATIONS, max_size=12))
+def test_following_the_cursors_through_any_changes_ends_with_the_live_content(operations):
+    request = APIRequestFactory().get("/api/v1/sync/")
+    scope = list(EDITABLE)
+    state = SyncState(locale="en")
+    items: list[tuple[str, object]] = []
+
+    def fetch_page(cursor):
+        return sync_page(state, collections=COLLECTIONS, scope=scope, limit=2, request=request)
+
+    mirror = Mirror(fetch_page)
+    for step, (operation, argument) in enumerate(operations):
+        if operation == "publish":
+            items.append((argument, publish_new(argument)))
+        elif operation == "toggle scope":
+            scope = [c for c in scope if c != argument] if argument in scope else [*scope, argument]
+        elif operation == "sync a page":
+            mirror.sync_one_page()
+        elif items:
+            collection, item = items[argument % len(items)]
+            if item.pk is None:
+                continue
+            item.refresh_from_db()
+            if operation == "edit" and item.live:
+                publish_title(item, collection, f"Changed at step {step}")
+            elif operation == "unpublish" and item.live:
+                item.unpublish()
+            elif operation == "republish" and not item.live:
+                item.save_revision().publish()
+            elif operation == "delete":
+                item.delete()
+
+    mirror.sync()
+
+    assert mirror.titles() == live_titles(scope)

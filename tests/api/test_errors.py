@@ -45,6 +45,22 @@ def test_bad_list_parameter_is_a_400_naming_it(api, query, parameter):
     assert_problem(api.get(f"/api/v1/side-effects/?{query}"), 400, parameter)
 
 
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/side-effects/?search=a%00b", "search"),
+        ("/api/v1/side-effects/?reviewed_by=a%00b", "reviewed_by"),
+        ("/api/v1/search/?q=a%00b", "q"),
+    ],
+)
+def test_null_character_in_a_parameter_is_a_400_naming_it(api, path, parameter):
+    assert_problem(api.get(path), 400, parameter)
+
+
+def test_null_character_in_a_slug_is_a_404(api):
+    assert_problem(api.get("/api/v1/side-effects/a%00b/"), 404)
+
+
 def test_list_only_parameter_on_a_detail_is_a_400(api):
     SideEffectFactory(slug="nausea")
     assert_problem(api.get("/api/v1/side-effects/nausea/?limit=5"), 400, "limit")

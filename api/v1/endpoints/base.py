@@ -125,6 +125,9 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         slug = self.kwargs["slug"]
         try:
+            # No slug holds a NUL character, and PostgreSQL cannot even compare with one.
+            if "\x00" in slug:
+                raise self.model.DoesNotExist
             return self.get_queryset().get(slug=slug)
         except self.model.DoesNotExist:
             raise NotFound(

@@ -1,7 +1,11 @@
 """Filtering, ordering and search shared by every collection, strict about what they accept."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.conf import settings
+from django_filters.fields import IsoDateTimeField
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
@@ -115,8 +119,32 @@ class WagtailSearchFilter(filters.BaseFilterBackend):
         ]
 
 
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, in UTC: ISO 8601 allows UTC offsets PostgreSQL refuses (over
+    15:59), and a moment at the calendar's edge may not exist once in UTC."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Out of the calendar's range.", code="invalid") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2019.5 is a 400, not rounded."""
+
+    field_class = forms.IntegerField
+
+
 class PublishedSinceFilterSet(django_filters.FilterSet):
-    published_since = django_filters.IsoDateTimeFilter(
+    published_since = UTCIsoDateTimeFilter(
         field_name="last_published_at",
         lookup_expr="gte",
         help_text="Published (first or again) at or after this ISO 8601 date-time.",
@@ -188,7 +216,7 @@ class ArticleFilterSet(ReviewFilterSet):
 
 class ReferenceFilterSet(PublishedSinceFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=enums.ReferenceKind.choices)
-    year = django_filters.NumberFilter()
+    year = YearFilter()
 
 
 class ReviewerFilterSet(PublishedSinceFilterSet):

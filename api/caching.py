@@ -41,6 +41,12 @@ class CachedResponse:
         return response
 
 
+def is_personal(response) -> bool:
+    """A response that sets a cookie or varies on one (the docs page carries a CSRF token)
+    belongs to one visitor: it is neither stored nor offered to shared caches."""
+    return bool(response.cookies) or "cookie" in response.get("Vary", "").lower()
+
+
 class ApiResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,7 +60,7 @@ class ApiResponseCacheMiddleware:
         cached = cache.get(key)
         if cached is None:
             response = self.get_response(request)
-            if response.status_code != 200 or response.streaming:
+            if response.status_code != 200 or response.streaming or is_personal(response):
                 return response
             body = response.content
             cached = CachedResponse(

@@ -1,7 +1,11 @@
 """Filtering, ordering and search shared by every collection, strict about what they accept."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.conf import settings
+from django_filters.fields import IsoDateTimeField
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
@@ -22,6 +26,8 @@ def requested_locale(request) -> str:
 
 
 def reject_unknown_parameters(request, allowed: set[str]) -> None:
+    """Every endpoint's first check of its query: a 400 for a parameter it does not know, or
+    for a value no content could match."""
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
         raise ValidationError(
@@ -30,6 +36,14 @@ def reject_unknown_parameters(request, allowed: set[str]) -> None:
                 for name in unknown
             }
         )
+    # PostgreSQL text cannot hold a NUL character, so a query with one fails in the database.
+    with_nul = sorted(
+        name
+        for name, values in request.query_params.lists()
+        if any("\x00" in value for value in values)
+    )
+    if with_nul:
+        raise ValidationError({name: ["Null characters are not allowed."] for name in with_nul})
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -105,8 +119,32 @@ class WagtailSearchFilter(filters.BaseFilterBackend):
         ]
 
 
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, in UTC: ISO 8601 allows UTC offsets PostgreSQL refuses (over
+    15:59), and a moment at the calendar's edge may not exist once in UTC."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Out of the calendar's range.", code="invalid") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2019.5 is a 400, not rounded."""
+
+    field_class = forms.IntegerField
+
+
 class PublishedSinceFilterSet(django_filters.FilterSet):
-    published_since = django_filters.IsoDateTimeFilter(
+    published_since = UTCIsoDateTimeFilter(
         field_name="last_published_at",
         lookup_expr="gte",
         help_text="Published (first or again) at or after this ISO 8601 date-time.",
@@ -178,7 +216,7 @@ class ArticleFilterSet(ReviewFilterSet):
 
 class ReferenceFilterSet(PublishedSinceFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=enums.ReferenceKind.choices)
-    year = django_filters.NumberFilter()
+    year = YearFilter()
 
 
 class ReviewerFilterSet(PublishedSinceFilterSet):

@@ -16,6 +16,38 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def get_offset(self, request):
         return whole_number_parameter(request, self.offset_query_param, 0, 0, None)
 
+    def get_schema_operation_parameters(self, view):
+        # DRF's own say only "an integer"; the bounds are part of the contract.
+        return [
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": "How many items to return.",
+                "schema": self.limit_schema(),
+            },
+            {
+                "name": self.offset_query_param,
+                "required": False,
+                "in": "query",
+                "description": "How many items to skip.",
+                "schema": self.offset_schema(),
+            },
+        ]
+
+    @classmethod
+    def limit_schema(cls) -> dict:
+        return {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": cls.max_limit,
+            "default": cls.default_limit,
+        }
+
+    @staticmethod
+    def offset_schema() -> dict:
+        return {"type": "integer", "minimum": 0, "default": 0}
+
 
 def whole_number_parameter(request, name: str, default: int, minimum: int, maximum: int | None):
     """A whole-number query parameter within bounds; a 400 naming it otherwise."""

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, MIDDLEWARE
 
 # Full-text search, JSONB and constraints behave differently on SQLite; the suite proves the
 # production database, so it refuses to run anywhere else.
@@ -16,3 +16,9 @@ SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Hashing passwords properly is slow by design; the tests only need users to exist.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Static files as production serves them (whitenoise), found in the apps without a
+# collectstatic, so tests can fetch what a page links to (the API docs' bundled assets).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing is collected for the tests

@@ -1,6 +1,7 @@
 """HTTP caching: validators, conditional requests, and no stale read after a publish."""
 
 import pytest
+from django.test import Client
 from django.utils.http import http_date
 
 from content_models.models import SideEffectTreatmentForm
@@ -120,3 +121,10 @@ def test_a_response_cached_under_one_host_name_is_not_served_under_another(api, 
     other = api.get("/api/v1/side-effects/nausea/", HTTP_HOST="content.example.org").json()["url"]
     assert first.startswith("http://testserver/")
     assert other.startswith("http://content.example.org/")
+
+
+def test_a_page_carrying_a_visitors_csrf_token_is_not_shared(admin_client):
+    first = admin_client.get("/api/v1/docs/")
+    second = Client().get("/api/v1/docs/")
+    assert "public" not in first.get("Cache-Control", "")
+    assert first.cookies["csrftoken"].value not in second.content.decode()

@@ -35,6 +35,7 @@ def assert_problem(response, status: int, parameter: str | None = None) -> dict:
         ("review_due_before=next-week", "review_due_before"),
         ("review_due_after=2026-13-45", "review_due_after"),
         ("published_since=yesterday", "published_since"),
+        ("published_since=9999-12-31T23:59:59-23:59", "published_since"),
         ("frequency=sometimes", "frequency"),
         ("fields=title,colour", "fields"),
         ("expand=colour", "expand"),
@@ -43,6 +44,32 @@ def assert_problem(response, status: int, parameter: str | None = None) -> dict:
 )
 def test_bad_list_parameter_is_a_400_naming_it(api, query, parameter):
     assert_problem(api.get(f"/api/v1/side-effects/?{query}"), 400, parameter)
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/side-effects/?search=a%00b", "search"),
+        ("/api/v1/side-effects/?reviewed_by=a%00b", "reviewed_by"),
+        ("/api/v1/search/?q=a%00b", "q"),
+    ],
+)
+def test_null_character_in_a_parameter_is_a_400_naming_it(api, path, parameter):
+    assert_problem(api.get(path), 400, parameter)
+
+
+def test_null_character_in_a_slug_is_a_404(api):
+    assert_problem(api.get("/api/v1/side-effects/a%00b/"), 404)
+
+
+def test_published_since_accepts_any_utc_offset(api):
+    # PostgreSQL refuses offsets over 15:59, which ISO 8601 allows.
+    response = api.get("/api/v1/side-effects/?published_since=2020-01-01T00:00:00%2B23:00")
+    assert response.status_code == 200
+
+
+def test_year_that_is_not_whole_is_a_400(api):
+    assert_problem(api.get("/api/v1/references/?year=2019.5"), 400, "year")
 
 
 def test_list_only_parameter_on_a_detail_is_a_400(api):

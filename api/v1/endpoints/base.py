@@ -12,7 +12,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from api.errors import ProblemSerializer
+from api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from api.filters import (
     DETAIL_PARAMETERS,
     LIST_PARAMETERS,
@@ -35,7 +35,28 @@ PUBLICATION_ORDERING = {
     "first_published_at": "first_published_at",
     "last_published_at": "last_published_at",
 }
-PROBLEM_RESPONSES = {400: ProblemSerializer, 404: ProblemSerializer, 406: ProblemSerializer}
+# Errors every endpoint can answer, documented as served: problem+json, not JSON.
+PROBLEM_RESPONSES = {
+    (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer,
+        description="A query parameter is unknown or its value is invalid; `errors` names each.",
+    ),
+    (406, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer, description="The address does not answer in the asked-for format."
+    ),
+}
+DETAIL_PROBLEM_RESPONSES = {
+    **PROBLEM_RESPONSES,
+    (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer, description="No published item has this slug in this locale."
+    ),
+}
+SLUG_PARAMETER = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The item's slug, the last part of its address, e.g. `nasal-spray`.",
+)
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
@@ -95,11 +116,18 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         return renderers
 
     def get_queryset(self):
+        # The schema generator asks for the queryset (to learn the model) without a request,
+        # so without the locale `initial` reads from one.
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
         return live_items(self.model, locale=self.locale)
 
     def get_object(self):
         slug = self.kwargs["slug"]
         try:
+            # No slug holds a NUL character, and PostgreSQL cannot even compare with one.
+            if "\x00" in slug:
+                raise self.model.DoesNotExist
             return self.get_queryset().get(slug=slug)
         except self.model.DoesNotExist:
             raise NotFound(
@@ -142,13 +170,13 @@ def content_schema(resource: str, serializer):
         ),
         retrieve=extend_schema(
             summary=f"One published item of {resource}, by slug",
-            parameters=[fields, expand, LOCALE_PARAMETER, FORMAT_PARAMETER],
+            parameters=[SLUG_PARAMETER, fields, expand, LOCALE_PARAMETER, FORMAT_PARAMETER],
             responses={
                 (200, "application/json"): OpenApiResponse(
                     serializer, description=DETAIL_DESCRIPTION
                 ),
                 (200, "application/ld+json"): OpenApiTypes.OBJECT,
-                **PROBLEM_RESPONSES,
+                **DETAIL_PROBLEM_RESPONSES,
             },
         ),
     )

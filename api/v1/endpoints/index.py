@@ -7,23 +7,28 @@ from rest_framework.views import APIView
 from api.filters import reject_unknown_parameters
 from api.v1.router import COLLECTIONS
 
+from .base import PROBLEM_RESPONSES
+
 
 class IndexView(APIView):
     """Where everything in v1 is: each collection's URL, search, the schema and the docs."""
 
     @extend_schema(
         summary="Index of the API",
-        responses=inline_serializer(
-            "Index",
-            {
-                "collections": serializers.DictField(child=serializers.URLField()),
-                "search": serializers.URLField(),
-                "manifest": serializers.URLField(),
-                "sync": serializers.URLField(),
-                "schema": serializers.URLField(),
-                "docs": serializers.URLField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "Index",
+                {
+                    "collections": serializers.DictField(child=serializers.URLField()),
+                    "search": serializers.URLField(),
+                    "manifest": serializers.URLField(),
+                    "sync": serializers.URLField(),
+                    "schema": serializers.URLField(),
+                    "docs": serializers.URLField(),
+                },
+            ),
+            **PROBLEM_RESPONSES,
+        },
     )
     def get(self, request):
         reject_unknown_parameters(request, {"format"})

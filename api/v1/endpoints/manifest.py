@@ -1,5 +1,4 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
@@ -39,11 +38,7 @@ class ManifestEntrySerializer(serializers.Serializer):
     summary="Every published item, one line each",
     description="A manifest for mirroring: type, id, slug, URL, when it last changed and its "
     "version, for every live item in one language, ordered by type and id.",
-    parameters=[
-        LOCALE_PARAMETER,
-        OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 (default 20)."),
-        OpenApiParameter("offset", OpenApiTypes.INT, description="0 or more."),
-    ],
+    parameters=[LOCALE_PARAMETER],
     responses={200: ManifestEntrySerializer(many=True), **PROBLEM_RESPONSES},
 )
 class ManifestView(ListAPIView):

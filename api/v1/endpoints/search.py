@@ -30,8 +30,16 @@ class SearchView(APIView):
                 + ", ".join(viewset.serializer_class.type_name for viewset in COLLECTIONS.values()),
             ),
             LOCALE_PARAMETER,
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 (default 20)."),
-            OpenApiParameter("offset", OpenApiTypes.INT, description="0 or more."),
+            OpenApiParameter(
+                "limit",
+                LimitOffsetPagination.limit_schema(),
+                description="How many hits to return.",
+            ),
+            OpenApiParameter(
+                "offset",
+                LimitOffsetPagination.offset_schema(),
+                description="How many hits to skip.",
+            ),
         ],
         responses={
             200: inline_serializer(

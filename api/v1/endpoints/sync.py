@@ -28,7 +28,9 @@ class SyncView(APIView):
                 "cursor", OpenApiTypes.STR, description="`next_cursor` of the previous call."
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description=f"Records per call, 1 to {MAX_RECORDS}."
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_RECORDS, "default": MAX_RECORDS},
+                description="How many records to return.",
             ),
             LOCALE_PARAMETER,
         ],

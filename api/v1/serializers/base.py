@@ -2,7 +2,10 @@
 
 import datetime
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
@@ -215,3 +218,15 @@ class ExpandableFieldExtension(OpenApiSerializerFieldExtension):
         if self.target.many:
             return build_array_type(one)
         return {**one, "nullable": True}
+
+
+class ItemSerializerExtension(OpenApiSerializerExtension):
+    """Only `id` and `type` are certain to come: `?fields=` may name fewer fields, and a list
+    leaves out a detail's costly fields (an article's body)."""
+
+    target_class = ItemSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "required": ["id", "type"]}

@@ -1,0 +1,103 @@
+"""The OpenAPI document is the API's contract: valid, complete, and every change reviewed."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from openapi_spec_validator import validate
+
+from api.v1.router import COLLECTIONS
+from content_models import enums
+from tests.api.snapshots import assert_matches_snapshot
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    """The document as drf-spectacular generates it from the code (no database, no cache)."""
+    return SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+
+
+def test_schema_generates_with_no_warnings_and_validates(tmp_path):
+    # Warnings are counted process-wide; only this generation's count.
+    GENERATOR_STATS.reset()
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "schema.yml")
+
+
+def test_schema_documents_only_the_api(openapi):
+    assert openapi["paths"]
+    assert all(path.startswith("/api/v1/") for path in openapi["paths"]), list(openapi["paths"])
+
+
+def test_schema_is_a_valid_openapi_document(openapi):
+    validate(openapi)
+
+
+def test_schema_matches_its_snapshot(openapi):
+    assert_matches_snapshot("openapi", openapi)
+
+
+def test_schema_lists_every_collection_with_list_and_detail(openapi):
+    for collection in COLLECTIONS:
+        assert "get" in openapi["paths"][f"/api/v1/{collection}/"], collection
+        assert "get" in openapi["paths"][f"/api/v1/{collection}/{{slug}}/"], collection
+    assert "get" in openapi["paths"]["/api/v1/"]
+    assert "get" in openapi["paths"]["/api/v1/search/"]
+
+
+def parameters(openapi, path: str) -> dict:
+    return {
+        parameter["name"]: parameter for parameter in openapi["paths"][path]["get"]["parameters"]
+    }
+
+
+def test_schema_lists_every_filter_value(openapi):
+    side_effect_filters = parameters(openapi, "/api/v1/side-effects/")
+    assert side_effect_filters["frequency"]["schema"]["items"]["enum"] == sorted(
+        enums.Frequency.values
+    )
+    assert side_effect_filters["timing"]["schema"]["items"]["enum"] == sorted(enums.Timing.values)
+    rule_filters = parameters(openapi, "/api/v1/eligibility-rules/")
+    assert rule_filters["kind"]["schema"]["items"]["enum"] == sorted(enums.RuleKind.values)
+    route = parameters(openapi, "/api/v1/treatment-forms/")["route"]
+    assert route["schema"]["items"]["enum"] == sorted(enums.Route.values)
+
+
+def test_schema_states_the_bounds_of_limit_and_offset(openapi):
+    for path in ("/api/v1/side-effects/", "/api/v1/search/"):
+        limit = parameters(openapi, path)["limit"]["schema"]
+        assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
+        assert parameters(openapi, path)["offset"]["schema"]["minimum"] == 0
+
+
+def test_schema_lists_every_field_of_every_item(openapi):
+    for viewset in COLLECTIONS.values():
+        serializer = viewset.serializer_class
+        component = openapi["components"]["schemas"][serializer.__name__.removesuffix("Serializer")]
+        assert list(component["properties"]) == list(serializer.Meta.fields), serializer
+
+
+@pytest.mark.parametrize("path", ["/api/v1/side-effects/", "/api/v1/search/", "/api/v1/"])
+def test_schema_documents_errors_of_a_list_as_problem_json(openapi, path):
+    responses = openapi["paths"][path]["get"]["responses"]
+    for status in ("400", "406"):
+        assert list(responses[status]["content"]) == ["application/problem+json"]
+
+
+def test_schema_documents_an_unknown_slug_as_a_404_problem(openapi):
+    responses = openapi["paths"]["/api/v1/side-effects/{slug}/"]["get"]["responses"]
+    assert list(responses["404"]["content"]) == ["application/problem+json"]
+    assert set(responses["200"]["content"]) == {"application/json", "application/ld+json"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "headers"), [("?format=json", {}), ("", {"HTTP_ACCEPT": "application/json"})]
+)
+def test_schema_is_served_as_json(api, openapi, query, headers):
+    cache.clear()  # a response cached by an earlier run of other code would hide a change
+    response = api.get(f"/api/v1/schema/{query}", **headers)
+    assert response.status_code == 200
+    media_type = response["Content-Type"].split(";")[0]
+    assert media_type in {"application/json", "application/vnd.oai.openapi+json"}
+    assert response.json() == openapi

@@ -12,6 +12,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api.authentication import api_client
 from api.errors import ProblemSerializer
 from api.filters import (
     DETAIL_PARAMETERS,
@@ -74,6 +75,10 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        client = api_client(request)
+        if not client.may_read(self.serializer_class.collection):
+            # As if it did not exist: a partner's key sees only what it is licensed for.
+            raise NotFound(f"There is no endpoint at {request.path}.")
         if self.action == "list":
             allowed = LIST_PARAMETERS | set(self.filterset_class.base_filters)
             excluded = self.detail_only_fields
@@ -83,7 +88,9 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         self.locale = requested_locale(request)
         self.requested_fields = comma_separated(request, "fields")
         self.expanded = comma_separated(request, "expand")
-        self.serializer_class.validate_request(self.requested_fields, self.expanded, excluded)
+        self.serializer_class.validate_request(
+            self.requested_fields, self.expanded, excluded, readable=client.may_read
+        )
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -95,6 +102,8 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         return renderers
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator: no request
+            return self.model.objects.none()
         return live_items(self.model, locale=self.locale)
 
     def get_object(self):

@@ -51,4 +51,4 @@ format: install ## Rewrite the code in the project's style (ruff)
 	$(VENV)/bin/ruff check --fix .
 
 migrations: install ## Create migrations after a model change
-	$(MANAGE) makemigrations content_models
+	$(MANAGE) makemigrations content_models syndication

@@ -6,6 +6,11 @@ makes every cached response unreachable at once, in every process, with nothing 
 and a request whose validators match costs one query (reading the generation) and no
 serialization. The ETag is a hash of the body, so it changes when, and only when, what the
 response shows changes.
+
+Responses are also keyed by who is asking (`ApiClient.cache_variant`: anonymous, or a partner
+and the version of its terms), since a partner's scope and attribution text change what a
+response shows. `api.authentication.ApiAccessMiddleware` runs first and says who that is.
+A partner's responses are `private`: shared caches keep only the anonymous ones.
 """
 
 import hashlib
@@ -19,6 +24,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from content_models.selectors import current_content_generation
+
+from .authentication import api_client
 
 CACHED_PREFIX = "/api/v1/"
 # Headers that change what a response shows, and so belong in its cache key and `Vary`.
@@ -72,12 +79,15 @@ class ApiResponseCacheMiddleware:
             cache.set(key, cached, timeout=CACHE_SECONDS)
 
         response = cached.as_response()
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.API_CACHE_MAX_AGE,
-            s_maxage=settings.API_CACHE_S_MAXAGE,
-        )
+        if api_client(request).partner is None:
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.API_CACHE_MAX_AGE,
+                s_maxage=settings.API_CACHE_S_MAXAGE,
+            )
+        else:
+            patch_cache_control(response, private=True, max_age=settings.API_CACHE_MAX_AGE)
         patch_vary_headers(response, VARY_HEADERS)
         return get_conditional_response(
             request, etag=cached.etag, last_modified=int(cached.last_modified), response=response
@@ -88,7 +98,8 @@ class ApiResponseCacheMiddleware:
         varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
         # The absolute URI, not only the path: responses carry absolute URLs, so one served
         # under another host name or scheme must not be answered from this entry.
+        client = api_client(request).cache_variant
         fingerprint = hashlib.sha256(
-            f"{request.build_absolute_uri()}|{varying}".encode()
+            f"{request.build_absolute_uri()}|{varying}|{client}".encode()
         ).hexdigest()
         return f"api:v1:{generation.hex}:{fingerprint}"

@@ -1,7 +1,95 @@
-"""How the OpenAPI document is generated (drf-spectacular hooks)."""
+"""How the OpenAPI document is generated (drf-spectacular hooks).
+
+Only the content API is documented. API keys, rate limits and their errors come from
+middleware (api/authentication.py) rather than from any view, so they are added here, once,
+after drf-spectacular has described the views.
+"""
+
+from .errors import PROBLEM_CONTENT_TYPE
+
+SECURITY_SCHEMES = {
+    "ApiKeyHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "A partner's API key (`kcp_...`), from the admin's Syndication menu.",
+    },
+    "BearerApiKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The same API key, sent as `Authorization: Bearer kcp_...`.",
+    },
+}
+# Either scheme, or none at all: anonymous public reads are allowed at a lower limit.
+SECURITY = [{"ApiKeyHeader": []}, {"BearerApiKey": []}, {}]
+
+INTEGER = {"type": "integer", "minimum": 0}
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": {
+        "description": "Requests allowed in the current window (draft-ietf-httpapi-"
+        "ratelimit-headers-06), per API key or, without one, per client address.",
+        "schema": INTEGER,
+    },
+    "RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": INTEGER,
+    },
+    "RateLimit-Reset": {
+        "description": "Seconds until the window ends and the quota is renewed.",
+        "schema": INTEGER,
+    },
+    "RateLimit-Policy": {
+        "description": "The limit and the window's length in seconds, e.g. `60;w=60`.",
+        "schema": {"type": "string"},
+    },
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before the next request.",
+    "schema": INTEGER,
+}
 
 
 def only_api_endpoints(endpoints):
     """Keep the content API's endpoints only: the document is its contract, and the Wagtail
     admin's internal API and the health probes are not part of it."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
+def problem_response(description: str, **headers) -> dict:
+    return {
+        "description": description,
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "headers": headers,
+    }
+
+
+def document_access_control(result, generator, request, public):
+    """drf-spectacular postprocessing hook: security schemes, 401 and 429 responses, and the
+    RateLimit headers on every response of every operation."""
+    components = result.setdefault("components", {})
+    components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+    components.setdefault("headers", {}).update(RATE_LIMIT_HEADERS)
+    rate_limit_refs = {
+        name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation["security"] = SECURITY
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(
+                "401",
+                problem_response(
+                    "The API key sent is malformed, unknown, revoked or expired.",
+                    **{"WWW-Authenticate": {"schema": {"type": "string"}}},
+                ),
+            )
+            responses.setdefault(
+                "429",
+                problem_response(
+                    "Rate limit reached: wait `Retry-After` seconds.",
+                    **{"Retry-After": RETRY_AFTER},
+                ),
+            )
+            for response in responses.values():
+                response.setdefault("headers", {}).update(rate_limit_refs)
+    return result

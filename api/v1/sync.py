@@ -34,6 +34,7 @@ SNAPSHOT, WITHDRAW = "snapshot", "withdraw"
 @dataclass
 class SyncState:
     locale: str
+    partner: int | None  # whose scope the client holds; a cursor serves no one else
     position: int | None = None  # None until the first page: then the newest change
     held: list[str] = field(default_factory=list)
     queue: list[list] = field(default_factory=list)  # [mode, collection, last id sent]
@@ -42,13 +43,18 @@ class SyncState:
         return signing.dumps(asdict(self), salt=CURSOR_SALT, compress=True)
 
     @classmethod
-    def from_cursor(cls, cursor: str) -> "SyncState":
+    def from_cursor(cls, cursor: str, *, partner: int | None) -> "SyncState":
         try:
-            return cls(**signing.loads(cursor, salt=CURSOR_SALT))
+            state = cls(**signing.loads(cursor, salt=CURSOR_SALT))
         except (signing.BadSignature, TypeError, ValueError):
             raise ValidationError(
                 {"cursor": ["Not a cursor this API issued. Start again without a cursor."]}
             ) from None
+        if state.partner != partner:
+            raise ValidationError(
+                {"cursor": ["This cursor was issued to another client. Use your own."]}
+            )
+        return state
 
 
 def sync_page(

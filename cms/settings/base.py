@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cms",
     "content_models",
     "api",
+    "syndication",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before the response cache: a bad key or a client over its limit is refused even for a
+    # cached address, and the cache knows who is asking (api/authentication.py).
+    "api.authentication.ApiAccessMiddleware",
     "api.caching.ApiResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -171,6 +175,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # drf-spectacular's default hook, then API keys and rate limits on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_access_control",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProcessPhaseEnum": "content_models.enums.ProcessPhase",
         "TimingEnum": "content_models.enums.Timing",
@@ -184,13 +193,45 @@ CONTENT_PUBLISHER_NAME = env("CONTENT_PUBLISHER_NAME", default=WAGTAIL_SITE_NAME
 CONTENT_LICENSE_URL = env(
     "CONTENT_LICENSE_URL", default="https://creativecommons.org/licenses/by-nc-nd/4.0/"
 )
+# The licence terms every item's `attribution` block states for anonymous readers, and for
+# partners whose own terms (in the admin's Syndication menu) leave them blank.
+CONTENT_ATTRIBUTION_TEXT = env(
+    "CONTENT_ATTRIBUTION_TEXT",
+    default=f"Medically reviewed patient information from {CONTENT_PUBLISHER_NAME}.",
+)
+CONTENT_ALLOWED_MODIFICATIONS = env(
+    "CONTENT_ALLOWED_MODIFICATIONS",
+    default="None: republish the content unchanged (no derivatives).",
+)
+
+# Requests per window for each tier, as '<count>/<period>' (second, minute, hour, day, or
+# e.g. '500/5m'): 'anonymous' per client address, the partner tiers per API key. Counted in
+# Redis (REDIS_URL) so every process shares them; see api/ratelimit.py.
+API_RATE_LIMITS = {
+    "anonymous": env("API_RATE_LIMIT_ANONYMOUS", default="60/minute"),
+    "standard": env("API_RATE_LIMIT_STANDARD", default="600/minute"),
+    "premium": env("API_RATE_LIMIT_PREMIUM", default="3000/minute"),
+}
+# How many proxies in front of the server append to X-Forwarded-For; 0 means clients connect
+# directly and REMOTE_ADDR is their address. See api.authentication.client_address.
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 
 # Public reads from any origin; the admin sends no CORS headers.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "if-modified-since", "if-none-match", "x-api-key"]
-CORS_EXPOSE_HEADERS = ["etag", "last-modified"]
+# Browsers show scripts only these response headers; the RateLimit fields let a front end
+# slow down before it is refused.
+CORS_EXPOSE_HEADERS = [
+    "etag",
+    "last-modified",
+    "retry-after",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "ratelimit-policy",
+]
 
 # Set only by dev.py: `make run` may create a local admin login and print it.
 LOCAL_ADMIN_ENABLED = False

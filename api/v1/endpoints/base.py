@@ -12,6 +12,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api.authentication import api_client
 from api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from api.filters import (
     DETAIL_PARAMETERS,
@@ -95,6 +96,10 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        client = api_client(request)
+        if not client.may_read(self.serializer_class.collection):
+            # As if it did not exist: a partner's key sees only what it is licensed for.
+            raise NotFound(f"There is no endpoint at {request.path}.")
         if self.action == "list":
             allowed = LIST_PARAMETERS | set(self.filterset_class.base_filters)
             excluded = self.detail_only_fields
@@ -104,7 +109,9 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         self.locale = requested_locale(request)
         self.requested_fields = comma_separated(request, "fields")
         self.expanded = comma_separated(request, "expand")
-        self.serializer_class.validate_request(self.requested_fields, self.expanded, excluded)
+        self.serializer_class.validate_request(
+            self.requested_fields, self.expanded, excluded, readable=client.may_read
+        )
 
     def get_renderers(self):
         renderers = super().get_renderers()

@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from api.authentication import api_client
 from api.filters import reject_unknown_parameters
 from api.v1.router import COLLECTIONS
 
@@ -11,7 +12,8 @@ from .base import PROBLEM_RESPONSES
 
 
 class IndexView(APIView):
-    """Where everything in v1 is: each collection's URL, search, the schema and the docs."""
+    """Where everything in v1 is: each collection's URL (those the client may read), search,
+    the schema and the docs."""
 
     @extend_schema(
         summary="Index of the API",
@@ -32,10 +34,13 @@ class IndexView(APIView):
     )
     def get(self, request):
         reject_unknown_parameters(request, {"format"})
+        client = api_client(request)
         return Response(
             {
                 "collections": {
-                    name: reverse(f"api:v1:{name}-list", request=request) for name in COLLECTIONS
+                    name: reverse(f"api:v1:{name}-list", request=request)
+                    for name in COLLECTIONS
+                    if client.may_read(name)
                 },
                 "search": reverse("api:v1:search", request=request),
                 "manifest": reverse("api:v1:manifest", request=request),

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
+from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
 from api.v1.router import COLLECTIONS
 from content_models.public_urls import api_path
@@ -51,9 +52,14 @@ class ManifestView(ListAPIView):
         self.locale = requested_locale(request)
 
     def get_queryset(self):
+        client = api_client(self.request)
         models_by_type = {
-            viewset.serializer_class.type_name: viewset.model for viewset in COLLECTIONS.values()
+            viewset.serializer_class.type_name: viewset.model
+            for collection, viewset in COLLECTIONS.items()
+            if client.may_read(collection)
         }
+        if not models_by_type:  # a partner licensed for nothing yet
+            return []
         return live_item_versions(models_by_type, locale=self.locale)
 
     def get_serializer_context(self):

@@ -4,11 +4,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
 from api.pagination import LimitOffsetPagination
 from api.v1.router import COLLECTIONS
 from content_models.selectors import live_items, search_ranking
 
+from ..serializers.base import AttributionSerializer
 from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
 
 HIT_FIELDS = {"slug", "title", "summary", "url", "html_url", "locale", "last_published_at"}
@@ -54,6 +56,7 @@ class SearchView(APIView):
                             "id": serializers.IntegerField(),
                             "type": serializers.CharField(),
                             **{name: serializers.CharField(allow_null=True) for name in HIT_FIELDS},
+                            "attribution": AttributionSerializer(),
                         },
                         many=True,
                     ),
@@ -68,9 +71,12 @@ class SearchView(APIView):
         if not query:
             raise ValidationError({"q": ["Give the words to search for."]})
         locale = requested_locale(request)
+        client = api_client(request)
+        # Types outside a partner's scope are not searched, and `?type=` does not know them.
         serializers_by_type = {
             viewset.serializer_class.type_name: viewset.serializer_class
-            for viewset in COLLECTIONS.values()
+            for name, viewset in COLLECTIONS.items()
+            if client.may_read(name)
         }
         wanted = self._wanted_types(request, serializers_by_type)
 

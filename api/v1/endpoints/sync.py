@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
 from api.pagination import whole_number_parameter
 from api.v1.router import COLLECTIONS
@@ -62,16 +63,17 @@ class SyncView(APIView):
     def get(self, request):
         reject_unknown_parameters(request, {"cursor", "limit", "locale", "format"})
         limit = whole_number_parameter(request, "limit", MAX_RECORDS, 1, MAX_RECORDS)
+        client = api_client(request)
+        partner = client.partner.pk if client.partner else None
         cursor = request.query_params.get("cursor")
         if cursor is None:
-            state = SyncState(locale=requested_locale(request))
+            state = SyncState(locale=requested_locale(request), partner=partner)
         else:
             if "locale" in request.query_params:
                 raise ValidationError(
                     {"locale": ["The cursor carries the language; give one or the other."]}
                 )
-            state = SyncState.from_cursor(cursor)
-        page = sync_page(
-            state, collections=COLLECTIONS, scope=list(COLLECTIONS), limit=limit, request=request
-        )
+            state = SyncState.from_cursor(cursor, partner=partner)
+        scope = [collection for collection in COLLECTIONS if client.may_read(collection)]
+        page = sync_page(state, collections=COLLECTIONS, scope=scope, limit=limit, request=request)
         return Response(page)

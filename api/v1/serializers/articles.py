@@ -5,6 +5,7 @@ from rest_framework import serializers
 from wagtail.blocks import StreamValue, StructValue
 from wagtail.blocks.list_block import ListValue
 
+from api.authentication import api_client
 from content_models.models import ArticlePage
 from content_models.selectors import live_items
 
@@ -28,13 +29,16 @@ class ArticleSerializer(ReviewedItemSerializer):
 
         live_embedded = self._live_embedded_items(article)
         nested_context = {**self.context, "expand": (), "fields": None}
+        client = api_client(self.context.get("request"))
 
         def embed(item) -> dict | None:
-            """An embedded item as its API representation, or None if it is not live."""
+            """An embedded item as its API representation, or None if it is not live or its
+            collection is outside the client's scope."""
             live_item = live_embedded.get((type(item), item.pk))
-            if live_item is None:
+            serializer_class = BY_MODEL[type(item)]
+            if live_item is None or not client.may_read(serializer_class.collection):
                 return None
-            return BY_MODEL[type(item)](live_item, context=nested_context).data
+            return serializer_class(live_item, context=nested_context).data
 
         context = {**self.context, "embed": embed}
         return article.body.stream_block.get_api_representation(article.body, context)

@@ -2,16 +2,19 @@
 
 import datetime
 
+from django.conf import settings
 from drf_spectacular.extensions import (
     OpenApiSerializerExtension,
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from wagtail.rich_text import expand_db_html
 
+from api.authentication import api_client
 from content_models.public_urls import api_path, public_site_url
 from content_models.selectors import is_live, live_related
 
@@ -93,10 +96,31 @@ class ExpandableField(serializers.Field):
         return self.serializer_class(items, many=self.many, context=nested_context).data
 
 
+class AttributionSerializer(serializers.Serializer):
+    """How whoever shows an item must credit it: the licence terms of the reader's key (a
+    partner's own), or the default terms for anonymous readers."""
+
+    publisher = serializers.CharField(help_text="Who publishes and holds the copyright.")
+    url = serializers.URLField(
+        help_text="The item's canonical address: its page on the public site, or else its "
+        "address in this API. Link to it when `link_back_required` is true."
+    )
+    license_url = serializers.URLField(help_text="The licence the content is used under.")
+    text = serializers.CharField(help_text="The credit line to show with the item.")
+    link_back_required = serializers.BooleanField()
+    allowed_modifications = serializers.CharField(
+        help_text="What may be changed when republishing."
+    )
+    last_reviewed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the item was last medically reviewed; show it with it."
+    )
+
+
 class ItemSerializer(serializers.ModelSerializer):
     """The fields every item carries; subclasses add their type's own.
 
-    `?fields=` (in the context as `fields`) keeps only the named fields, plus `id` and `type`.
+    `?fields=` (in the context as `fields`) keeps only the named fields, plus `id`, `type` and
+    `attribution`: whoever shows an item is always told how to credit it.
     """
 
     type_name: str = ""
@@ -111,7 +135,12 @@ class ItemSerializer(serializers.ModelSerializer):
     locale = serializers.CharField(source="locale.language_code", read_only=True)
     first_published_at = serializers.DateTimeField(read_only=True)
     last_published_at = serializers.DateTimeField(read_only=True)
+    attribution = serializers.SerializerMethodField(
+        help_text="The publisher, licence and credit line to show with the item."
+    )
 
+    # Always returned, whatever `?fields=` asks for.
+    required_fields = frozenset({"id", "type", "attribution"})
     base_fields = (
         "id",
         "type",
@@ -127,6 +156,7 @@ class ItemSerializer(serializers.ModelSerializer):
         "next_review_due",
         "reviewed_by",
         "references",
+        "attribution",
     )
 
     def __init_subclass__(cls, **kwargs):
@@ -137,27 +167,37 @@ class ItemSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         requested = self.context.get("fields")
         if requested:
-            for name in set(self.fields) - {"id", "type", *requested}:
+            for name in set(self.fields) - {*self.required_fields, *requested}:
                 self.fields.pop(name)
 
     @classmethod
-    def expandable_fields(cls) -> list[str]:
+    def expandable_fields(cls, readable=None) -> list[str]:
+        """The relations `?expand=` accepts: those whose collection `readable` allows (all
+        when not given)."""
         return [
             name
             for name, field in cls._declared_fields.items()
             if isinstance(field, ExpandableField)
+            and (readable is None or readable(field.serializer_class.collection))
         ]
 
     @classmethod
-    def validate_request(cls, fields: set[str], expand: set[str], excluded: set[str] = frozenset()):
-        """A 400 naming any `?fields=` or `?expand=` value this resource does not have."""
+    def validate_request(
+        cls,
+        fields: set[str],
+        expand: set[str],
+        excluded: set[str] = frozenset(),
+        readable=None,
+    ):
+        """A 400 naming any `?fields=` or `?expand=` value this resource does not have (or,
+        for `?expand=`, that would embed a collection outside the client's scope)."""
         available = set(cls.Meta.fields) - excluded
         errors = {}
         if unknown := sorted(fields - available):
             errors["fields"] = [
                 f"Unknown field {', '.join(unknown)}. Available: {', '.join(sorted(available))}."
             ]
-        expandable = set(cls.expandable_fields())
+        expandable = set(cls.expandable_fields(readable))
         if unknown := sorted(expand - expandable):
             errors["expand"] = [
                 f"Cannot expand {', '.join(unknown)}. Expandable: {', '.join(sorted(expandable))}."
@@ -170,6 +210,23 @@ class ItemSerializer(serializers.ModelSerializer):
 
     def get_html_url(self, item) -> str | None:
         return public_url(item, self.collection)
+
+    @extend_schema_field(AttributionSerializer)
+    def get_attribution(self, item) -> dict:
+        request = self.context.get("request")
+        terms = api_client(request).licence_terms
+        last_reviewed_at = getattr(item, "last_reviewed_at", None)
+        return {
+            "publisher": settings.CONTENT_PUBLISHER_NAME,
+            "url": public_url(item, self.collection) or api_url(item, self.collection, request),
+            "license_url": settings.CONTENT_LICENSE_URL,
+            "text": terms.attribution_text,
+            "link_back_required": terms.link_back_required,
+            "allowed_modifications": terms.allowed_modifications,
+            "last_reviewed_at": serializers.DateTimeField().to_representation(last_reviewed_at)
+            if last_reviewed_at
+            else None,
+        }
 
 
 class ReviewedItemSerializer(ItemSerializer):

@@ -12,6 +12,7 @@ from tests.factories import (
     ReferenceFactory,
     SideEffectFactory,
 )
+from tests.factories.syndication import PartnerFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,17 @@ def test_manifest_rejects_an_unknown_parameter(api):
     response = api.get("/api/v1/manifest/?type=faq")
     assert response.status_code == 400
     assert "type" in response.json()["errors"]
+
+
+def test_a_partner_manifest_lists_only_the_collections_it_may_use(api):
+    FAQFactory(slug="is-it-safe")
+    SideEffectFactory(slug="nausea")
+    api.credentials(HTTP_X_API_KEY=api_key_for(PartnerFactory(collections=["faqs"])))
+    types = {entry["type"] for entry in manifest(api)["results"]}
+    assert types == {"faq"}
+
+
+def test_a_partner_licensed_for_nothing_gets_an_empty_manifest(api):
+    FAQFactory()
+    api.credentials(HTTP_X_API_KEY=api_key_for(PartnerFactory(collections=[])))
+    assert manifest(api)["count"] == 0

@@ -13,6 +13,7 @@ from api.v1.sync import SyncState, sync_page
 from content_models.models import ContentChange
 from content_models.selectors import live_items
 from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
+from tests.factories.syndication import PartnerFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,7 @@ def test_a_cursor_altered_by_the_client_is_a_400(api):
 
 def test_a_cursor_carries_its_language(api):
     cursor = api.get("/api/v1/sync/", {"locale": "es"}).json()["next_cursor"]
-    assert SyncState.from_cursor(cursor).locale == "es"
+    assert SyncState.from_cursor(cursor, partner=None).locale == "es"
     response = api.get("/api/v1/sync/", {"cursor": cursor, "locale": "en"})
     assert response.status_code == 400
     assert "locale" in response.json()["errors"]
@@ -166,7 +167,7 @@ def test_a_collection_leaving_the_scope_is_withdrawn_and_coming_back_is_sent_aga
     faq, side_effect = publish_new("faqs"), publish_new("side-effects")
     request = APIRequestFactory().get("/api/v1/sync/")
     scope = ["faqs", "side-effects"]
-    state = SyncState(locale="en")
+    state = SyncState(locale="en", partner=None)
 
     def fetch_page(cursor):
         nonlocal state
@@ -195,7 +196,7 @@ def test_a_change_not_yet_committed_is_not_skipped(api):
 
     def sync_from_another_connection():
         try:
-            state = SyncState(locale="en")
+            state = SyncState(locale="en", partner=None)
             sync_page(
                 state,
                 collections=COLLECTIONS,
@@ -231,7 +232,7 @@ OPERATIONS = st.one_of(
 def test_following_the_cursors_through_any_changes_ends_with_the_live_content(operations):
     request = APIRequestFactory().get("/api/v1/sync/")
     scope = list(EDITABLE)
-    state = SyncState(locale="en")
+    state = SyncState(locale="en", partner=None)
     items: list[tuple[str, object]] = []
 
     def fetch_page(cursor):
@@ -262,3 +263,28 @@ def test_following_the_cursors_through_any_changes_ends_with_the_live_content(op
     mirror.sync()
 
     assert mirror.titles() == live_titles(scope)
+
+
+def test_a_partner_syncs_only_the_collections_it_may_use_and_loses_those_withdrawn(api):
+    faq, side_effect = publish_new("faqs"), publish_new("side-effects")
+    partner = PartnerFactory(collections=["faqs", "side-effects"])
+    api.credentials(HTTP_X_API_KEY=api_key_for(partner))
+    mirror = Mirror(over_http(api))
+    mirror.sync()
+    assert {collection for collection, _id in mirror.items} == {"faqs", "side-effects"}
+
+    partner.collections = ["side-effects"]
+    partner.save()
+    mirror.sync()
+
+    assert ("faqs", faq.pk) not in mirror.items
+    assert ("side-effects", side_effect.pk) in mirror.items
+
+
+def test_a_cursor_serves_only_the_client_it_was_issued_to(api):
+    api.credentials(HTTP_X_API_KEY=api_key_for(PartnerFactory()))
+    cursor = api.get("/api/v1/sync/").json()["next_cursor"]
+    api.credentials(HTTP_X_API_KEY=api_key_for(PartnerFactory()))
+    response = api.get("/api/v1/sync/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert "another client" in response.json()["errors"]["cursor"][0]

@@ -1,0 +1,193 @@
+"""Who is asking, and may they: API keys, client addresses and rate limits for `/api/`.
+
+One middleware, placed before the response cache (`api.caching`), so that a bad key gets its
+401 and a client over its limit its 429 even for an address whose response is cached; and so
+that the cache can key responses by who is asking (`ApiClient.cache_variant`), as a partner's
+scope and attribution terms change what a response shows.
+
+A request without a key is an anonymous public read, limited per client address. A request
+with a key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) that is malformed, unknown,
+revoked or expired is refused with 401 — never served as anonymous — and counts against the
+address's anonymous limit, so a stream of bad keys is throttled too.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
+
+from syndication.enums import ANONYMOUS_TIER
+from syndication.models import ApiKey, Partner
+from syndication.selectors import InvalidApiKey, active_api_key
+from syndication.services import record_use
+
+from . import ratelimit
+from .errors import PROBLEM_CONTENT_TYPE, problem
+
+API_PREFIX = "/api/"
+CREDENTIAL_HEADERS = ("Authorization", "X-API-Key")
+REALM = "content-api"
+
+
+@dataclass(frozen=True)
+class LicenceTerms:
+    """What a reader must do to republish an item: the partner's terms, or the default ones."""
+
+    attribution_text: str
+    link_back_required: bool
+    allowed_modifications: str
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """Who a request comes from: a partner's key, or an anonymous client address."""
+
+    address: str
+    api_key: ApiKey | None = None
+    partner: Partner | None = field(default=None)
+
+    @property
+    def tier(self) -> str:
+        return self.partner.rate_limit_tier if self.partner else ANONYMOUS_TIER
+
+    @property
+    def rate_limit_identity(self) -> str:
+        return f"key:{self.api_key.pk}" if self.api_key else f"address:{self.address}"
+
+    @property
+    def cache_variant(self) -> str:
+        """What of the client changes a response: the partner and the version of its terms."""
+        if self.partner is None:
+            return "anonymous"
+        return f"partner:{self.partner.pk}:{self.partner.updated_at.timestamp()}"
+
+    def may_read(self, collection: str) -> bool:
+        """Anonymous public reads see every collection; a partner sees those it may use."""
+        return self.partner is None or collection in self.partner.collections
+
+    @property
+    def licence_terms(self) -> LicenceTerms:
+        partner = self.partner
+        return LicenceTerms(
+            attribution_text=(partner and partner.attribution_text)
+            or settings.CONTENT_ATTRIBUTION_TEXT,
+            link_back_required=partner.link_back_required if partner else True,
+            allowed_modifications=(partner and partner.allowed_modifications)
+            or settings.CONTENT_ALLOWED_MODIFICATIONS,
+        )
+
+
+ANONYMOUS = ApiClient(address="")
+
+
+def api_client(request) -> ApiClient:
+    """The client of a request; anonymous for one that did not pass the middleware (a test
+    calling a serializer directly, the schema generator)."""
+    return getattr(request, "api_client", ANONYMOUS)
+
+
+def client_address(request) -> str:
+    """The address the request came from.
+
+    REMOTE_ADDR, unless `API_TRUSTED_PROXY_COUNT` says the server sits behind that many
+    proxies that each append the address they received from to X-Forwarded-For: the client
+    is then the address the outermost trusted proxy saw, the Nth entry from the right. Entries
+    further left are whatever the client sent and are never trusted.
+    """
+    proxies = settings.API_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def presented_key(request) -> str | None:
+    """The key the request sends, None if it sends none; InvalidApiKey if the headers are
+    not usable (another scheme, an empty value, two different keys)."""
+    bearer = None
+    if (authorization := request.headers.get("Authorization")) is not None:
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise InvalidApiKey("Send the API key as `Authorization: Bearer <key>`.")
+        bearer = value.strip()
+    header = request.headers.get("X-API-Key")
+    if header is not None:
+        header = header.strip()
+        if bearer is not None and header != bearer:
+            raise InvalidApiKey("The Authorization and X-API-Key headers name different keys.")
+        if not header:
+            raise InvalidApiKey("The X-API-Key header is empty.")
+    return bearer if bearer is not None else header
+
+
+def authenticate(request) -> ApiClient:
+    address = client_address(request)
+    raw = presented_key(request)
+    if raw is None:
+        return ApiClient(address=address)
+    api_key = active_api_key(raw)
+    record_use(api_key)
+    return ApiClient(address=address, api_key=api_key, partner=api_key.partner)
+
+
+def problem_response(status: int, detail: str, headers: dict | None = None) -> JsonResponse:
+    return JsonResponse(
+        problem(status, detail),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        headers=headers,
+    )
+
+
+class ApiAccessMiddleware:
+    """Authenticates and rate-limits every request under /api/; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        try:
+            client = authenticate(request)
+        except InvalidApiKey as error:
+            quota = ratelimit.hit(ANONYMOUS_TIER, f"address:{client_address(request)}")
+            response = self.too_many_requests(quota) if quota.exceeded else self.unauthorized(error)
+            return self.finish(response, quota)
+        quota = ratelimit.hit(client.tier, client.rate_limit_identity)
+        if quota.exceeded:
+            return self.finish(self.too_many_requests(quota), quota)
+        request.api_client = client
+        return self.finish(self.get_response(request), quota)
+
+    @staticmethod
+    def finish(response, quota: ratelimit.Quota):
+        for name, value in quota.headers().items():
+            response[name] = value
+        # A response depends on the key sent; a shared cache must not give it to anyone else.
+        patch_vary_headers(response, CREDENTIAL_HEADERS)
+        return response
+
+    @staticmethod
+    def unauthorized(error: InvalidApiKey):
+        return problem_response(
+            401,
+            f"{error} Send no key for anonymous public access.",
+            headers={
+                "WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token", '
+                f'error_description="{error}"'.replace("`", "")
+            },
+        )
+
+    @staticmethod
+    def too_many_requests(quota: ratelimit.Quota):
+        return problem_response(
+            429,
+            f"Rate limit of {quota.limit} requests in {quota.window} seconds reached; "
+            f"try again in {quota.reset} seconds.",
+            headers={"Retry-After": str(quota.reset)},
+        )

@@ -1,0 +1,72 @@
+"""Rate limits of the content API: a fixed window per API key, or per address without one.
+
+Counting is django-ratelimit's `get_usage` on the default cache: Redis when `REDIS_URL` is
+set, so every web process shares the counters. Each request is one atomic Redis operation
+(`SET NX` to open a window, `INCR` after that), so however many requests arrive at once,
+exactly `limit` of them in a window see a count within the limit. Without Redis the counters
+are per process (development only).
+
+Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each partner tier).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+_UNITS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+_RATE = re.compile(
+    r"^\s*(?P<count>\d+)\s*/\s*(?P<multiple>\d*)\s*(?P<unit>s|sec|second|m|min|minute|h|hour|d|day)s?\s*$"
+)
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'60/minute', '60/m', '1000/hour', '500/5m' -> (requests, seconds)."""
+    match = _RATE.match(rate)
+    if not match:
+        raise ValueError(f"{rate!r} is not a rate such as '60/minute'.")
+    seconds = _UNITS[match["unit"][0]] * int(match["multiple"] or 1)
+    return int(match["count"]), seconds
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Where a client stands in its current window, after counting this request."""
+
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window ends
+    window: int  # the window's length in seconds
+    exceeded: bool
+
+    def headers(self) -> dict[str, str]:
+        """The RateLimit header fields of draft-ietf-httpapi-ratelimit-headers-06."""
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": f"{self.limit};w={self.window}",
+        }
+
+
+def hit(tier: str, identity: str) -> Quota:
+    """Count one request of `identity` (e.g. 'key:12', 'address:192.0.2.1') against its tier."""
+    limit, window = parse_rate(settings.API_RATE_LIMITS[tier])
+    usage = get_usage(
+        None,  # only used by key and method functions; the key is given, the method is any
+        group=f"api:{tier}",
+        key=lambda _group, _request: identity,
+        rate=(limit, window),
+        increment=True,
+    )
+    if usage is None:  # RATELIMIT_ENABLE = False
+        return Quota(limit=limit, remaining=limit, reset=window, window=window, exceeded=False)
+    return Quota(
+        limit=limit,
+        remaining=max(0, limit - usage["count"]),
+        # A failed count reports time_left -1 (and is refused): ask to retry in a second.
+        reset=max(1, usage["time_left"]),
+        window=window,
+        exceeded=usage["should_limit"],
+    )

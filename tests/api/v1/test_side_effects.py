@@ -1,7 +1,7 @@
 """`/api/v1/side-effects/`: how often, how strongly and when, for which treatment forms.
 
-The list and the `nausea` detail are compared with stored snapshots; after an intended
-change to the output, rewrite them and review the diff:
+The list and the `nausea` detail are compared with stored snapshots;
+after an intended change to the output, rewrite them and review the diff:
 
     UPDATE_SNAPSHOTS=1 make test PYTEST_ARGS=tests/api/v1
 """

@@ -157,10 +157,12 @@ def apply_to(item, form: TreatmentForm) -> None:
 
 
 def create_with_every_relation(factory_class, **kwargs):
-    """A live item that cites a reference and has a live item in each of its other
-    relations, each of those with relations of its own: what a query count must cover."""
+    """A live item with a live item in each relation it has (a citation, its treatment
+    forms or, for a form, its side effects, rules and conditions), each related item citing
+    a reference of its own: what a list's query count must cover."""
     item = factory_class(**kwargs)
-    cite(item)
+    if hasattr(item, "reference_links"):  # references and reviewers cite nothing
+        cite(item)
     if isinstance(item, TreatmentForm):
         item.process_steps.add(
             TreatmentProcessStep(phase=enums.ProcessPhase.BEFORE, title="Check", description="-")

@@ -133,7 +133,8 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
     if related_depth is None:
         return queryset
     if _has_reviewer(model):
-        queryset = queryset.select_related("reviewed_by")
+        # The reviewer's locale too: an expanded reviewer's `url` names its language.
+        queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     return queryset.prefetch_related(*_item_lookups(model, depth=related_depth))
 
 

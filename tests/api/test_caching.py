@@ -40,12 +40,20 @@ def test_cache_lifetimes_are_configurable(api, nausea, settings):
     assert "max-age=30" in cache_control and "s-maxage=600" in cache_control
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/side-effects/nausea/",
+        "/api/v1/side-effects/?expand=treatment_forms,references,reviewed_by",
+        "/api/v1/search/?q=nausea",
+    ],
+)
 def test_matching_etag_gets_304_with_no_body_and_one_query(
-    api, nausea, django_assert_max_num_queries
+    api, nausea, path, django_assert_max_num_queries
 ):
-    etag = api.get("/api/v1/side-effects/nausea/")["ETag"]
+    etag = api.get(path)["ETag"]
     with django_assert_max_num_queries(1):
-        response = api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=etag)
+        response = api.get(path, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
     assert response.content == b""
     assert response["ETag"] == etag

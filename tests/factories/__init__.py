@@ -19,6 +19,7 @@ from content_models.models import (
     Reference,
     SideEffect,
     TreatmentForm,
+    TreatmentProcessStep,
 )
 
 
@@ -133,4 +134,46 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
 
     title = factory.Sequence(lambda n: f"Article {n}")
     summary = "An article."
-    parent = factory.SubFactory(ArticleIndexPageFactory)
+    # The site has one section for articles: every article goes there.
+    parent = factory.LazyFunction(
+        lambda: ArticleIndexPage.objects.first() or ArticleIndexPageFactory()
+    )
+
+
+def cite(item, reference=None) -> Reference:
+    """Add a citation of `reference` (a new live one by default) to an item, and save it."""
+    reference = reference or ReferenceFactory()
+    link_model = type(item)._meta.get_field("reference_links").related_model
+    item.reference_links.add(link_model(reference=reference))
+    item.save()
+    return reference
+
+
+def apply_to(item, form: TreatmentForm) -> None:
+    """Link a side effect, eligibility rule or condition to a treatment form, and save it."""
+    link_model = type(item)._meta.get_field("treatment_form_links").related_model
+    item.treatment_form_links.add(link_model(treatment_form=form))
+    item.save()
+
+
+def create_with_every_relation(factory_class, **kwargs):
+    """A live item with a live item in each relation it has (a citation, its treatment
+    forms or, for a form, its side effects, rules and conditions), each related item citing
+    a reference of its own: what a list's query count must cover."""
+    item = factory_class(**kwargs)
+    if hasattr(item, "reference_links"):  # references and reviewers cite nothing
+        cite(item)
+    if isinstance(item, TreatmentForm):
+        item.process_steps.add(
+            TreatmentProcessStep(phase=enums.ProcessPhase.BEFORE, title="Check", description="-")
+        )
+        item.save()
+        for related_factory in (SideEffectFactory, EligibilityRuleFactory, ConditionFactory):
+            related = related_factory()
+            cite(related)
+            apply_to(related, item)
+    elif hasattr(item, "treatment_form_links"):
+        form = TreatmentFormFactory()
+        cite(form)
+        apply_to(item, form)
+    return item

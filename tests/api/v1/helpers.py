@@ -1,0 +1,96 @@
+"""Small helpers the v1 endpoint tests share."""
+
+from wagtail.models import Locale, Page
+
+from api.v1.router import COLLECTIONS
+from tests.factories import (
+    ArticlePageFactory,
+    ConditionFactory,
+    EligibilityRuleFactory,
+    FAQFactory,
+    MedicalReviewerFactory,
+    ReferenceFactory,
+    SideEffectFactory,
+    TreatmentFormFactory,
+)
+
+FACTORIES = {
+    "treatment-forms": TreatmentFormFactory,
+    "side-effects": SideEffectFactory,
+    "eligibility-rules": EligibilityRuleFactory,
+    "conditions": ConditionFactory,
+    "references": ReferenceFactory,
+    "faqs": FAQFactory,
+    "articles": ArticlePageFactory,
+    "reviewers": MedicalReviewerFactory,
+}
+
+# The model field each collection shows as `title`.
+TITLE_FIELDS = {
+    "treatment-forms": "name",
+    "side-effects": "name",
+    "eligibility-rules": "title",
+    "conditions": "name",
+    "references": "title",
+    "faqs": "question",
+    "articles": "title",
+    "reviewers": "name",
+}
+
+# What differs between two loads of the same content: database ids, StreamField block ids
+# and the moments of publication.
+VOLATILE_FIELDS = {"id", "first_published_at", "last_published_at"}
+
+
+def model_of(collection: str):
+    return COLLECTIONS[collection].model
+
+
+def normalised(data):
+    """A response with the values of `VOLATILE_FIELDS` replaced by placeholders, at any depth,
+    and everything else exactly as it was: what a snapshot can compare from run to run."""
+    if isinstance(data, dict):
+        return {
+            key: f"<{key}>" if key in VOLATILE_FIELDS and value is not None else normalised(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [normalised(item) for item in data]
+    return data
+
+
+def get_json(api, url: str, **params) -> dict:
+    """A 200's JSON body; a failure shows the problem the API answered with."""
+    response = api.get(url, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def list_all(api, collection: str, **params) -> list[dict]:
+    """Every item a list request selects (all on one page; the tests hold fewer than 100)."""
+    listing = get_json(api, f"/api/v1/{collection}/", limit=100, **params)
+    assert listing["next"] is None
+    return listing["results"]
+
+
+def assert_filter_keeps_only(api, collection: str, params: dict, keeps) -> None:
+    """The filter `params` lists exactly the items for which `keeps(item)` holds, in the
+    unfiltered order; and it tells items apart (some are kept, some are not)."""
+    everything = list_all(api, collection)
+    expected = [item["slug"] for item in everything if keeps(item)]
+    assert 0 < len(expected) < len(everything), "the data cannot show what this filter does"
+    assert [item["slug"] for item in list_all(api, collection, **params)] == expected
+
+
+def translate(collection: str, item, language_code: str, title: str):
+    """Publish a translation of an item into another language, under a title of its own."""
+    locale = Locale.objects.get(language_code=language_code)
+    if isinstance(item, Page):
+        # A page's translation lives under its parent's translation, copied along with it.
+        translation = item.copy_for_translation(locale, copy_parents=True)
+    else:
+        translation = item.copy_for_translation(locale)
+    setattr(translation, TITLE_FIELDS[collection], title)
+    translation.save()
+    translation.save_revision().publish()
+    return translation

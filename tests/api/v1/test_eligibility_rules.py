@@ -1,0 +1,80 @@
+"""`/api/v1/eligibility-rules/`: screening questions and the outcome their answers lead to.
+
+The list and the `pregnancy` detail are compared with stored snapshots;
+after an intended change to the output, rewrite them and review the diff:
+
+    UPDATE_SNAPSHOTS=1 make test PYTEST_ARGS=tests/api/v1
+"""
+
+import pytest
+
+from content_models.models import EligibilityRule
+from tests.factories import TreatmentFormFactory, apply_to
+
+from .collection_contract import ReviewedCollectionContract
+from .helpers import assert_filter_keeps_only, get_json, list_all
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
+
+
+class TestEligibilityRulesContract(ReviewedCollectionContract):
+    collection = "eligibility-rules"
+    representative = "pregnancy"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("kind", "absolute_contraindication"),
+        ("kind", "indication"),
+        ("outcome", "clinician_review"),
+    ],
+)
+def test_eligibility_rules_filter_by_kind_or_outcome(api, field, value):
+    assert_filter_keeps_only(
+        api, "eligibility-rules", {field: value}, lambda item: item[field] == value
+    )
+
+
+def test_eligibility_rules_filter_by_the_answer_their_question_takes(api):
+    assert_filter_keeps_only(
+        api,
+        "eligibility-rules",
+        {"answer_type": "number"},
+        lambda item: item["question"]["answer_type"] == "number",
+    )
+
+
+def test_eligibility_rules_filter_by_kind_and_treatment_form(api):
+    # Every demo rule applies to every form: a form only one rule applies to tells.
+    form = TreatmentFormFactory(slug="trial-form")
+    apply_to(EligibilityRule.objects.get(slug="pregnancy"), form)
+    apply_to(EligibilityRule.objects.get(slug="current-medicines"), form)
+
+    assert_filter_keeps_only(
+        api,
+        "eligibility-rules",
+        {"kind": "absolute_contraindication", "treatment_form": "trial-form"},
+        lambda item: (
+            item["kind"] == "absolute_contraindication" and "trial-form" in item["treatment_forms"]
+        ),
+    )
+
+
+@pytest.mark.parametrize("field", ["kind", "outcome"])
+def test_eligibility_rules_order_by_kind_or_outcome_either_way(api, field):
+    ascending = [item[field] for item in list_all(api, "eligibility-rules", ordering=field)]
+    descending = [item[field] for item in list_all(api, "eligibility-rules", ordering=f"-{field}")]
+
+    assert len(set(ascending)) > 1
+    assert ascending == sorted(ascending)
+    assert descending == sorted(ascending, reverse=True)
+
+
+def test_eligibility_rule_question_can_be_evaluated_by_a_program(api):
+    rule = get_json(api, "/api/v1/eligibility-rules/pregnancy/")
+
+    assert rule["kind"] == "absolute_contraindication"
+    assert rule["outcome"] == "not_eligible"
+    assert rule["question"]["answer_type"] == "yes_no"
+    assert rule["question"]["triggering_answer"] is True

@@ -1,0 +1,235 @@
+"""Only live content leaves the API, by any read path: the leakage matrix.
+
+For every collection, every path by which an item can be read (its list and detail, search
+within its collection and across all, expansion from an item related to it, an article's
+body blocks, JSON-LD) and every kind of content that is not live (a draft never published,
+a draft change to a live item, an unpublished, an expired and a deleted item), the item's
+title, a distinctive marker, never appears. `test_a_live_item_shows_on_every_path` proves
+that the same marker does appear when the item is live, so each absence means something.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    ArticlePageFactory,
+    ConditionFactory,
+    FAQFactory,
+    TreatmentFormFactory,
+    apply_to,
+    cite,
+)
+
+from .helpers import FACTORIES, TITLE_FIELDS
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "Quetzalcoatl"
+MARKED_SLUG = "quetzalcoatl"
+# The title a live item keeps while a draft change (titled MARKER) waits for publication.
+LIVE_TITLE = "Ordinary published wording"
+
+
+def create(collection: str, *, title: str, slug: str, live: bool = True):
+    return FACTORIES[collection](**{TITLE_FIELDS[collection]: title, "slug": slug, "live": live})
+
+
+# Kinds of content that is not live. Each creates the item, which paths below may then
+# relate other items to, and afterwards puts it in its final state.
+
+
+@dataclass(frozen=True)
+class Kind:
+    create: Callable
+    hide: Callable
+    # A draft change leaves the item live: its detail answers, with the live title.
+    keeps_live_version: bool = False
+
+
+def create_draft(collection):
+    item = create(collection, title=MARKER, slug=MARKED_SLUG, live=False)
+    item.save_revision()
+    return item
+
+
+def create_marked(collection):
+    return create(collection, title=MARKER, slug=MARKED_SLUG)
+
+
+def create_plain(collection):
+    return create(collection, title=LIVE_TITLE, slug="ordinary-item")
+
+
+def save_draft_change(collection, item):
+    setattr(item, TITLE_FIELDS[collection], MARKER)
+    item.save_revision()
+
+
+def expire(collection, item):
+    # Past its expiry, and still marked live: Wagtail's expiry job has not run yet.
+    item.expire_at = timezone.now() - datetime.timedelta(hours=1)
+    item.save()
+
+
+KINDS = {
+    "draft": Kind(create_draft, hide=lambda collection, item: None),
+    "draft-change": Kind(create_plain, hide=save_draft_change, keeps_live_version=True),
+    "unpublished": Kind(create_marked, hide=lambda collection, item: item.unpublish()),
+    "expired": Kind(create_marked, hide=expire),
+    "deleted": Kind(create_marked, hide=lambda collection, item: item.delete()),
+}
+
+
+# Read paths. Each takes the collection and the item (before it is hidden), creates what it
+# needs to reach the item, and returns the address to read.
+
+
+def related_item(collection: str, item) -> tuple[str, str, str]:
+    """Create a live item that relates to `item`: its collection, slug, and the relation."""
+    if collection == "treatment-forms":
+        condition = ConditionFactory()
+        apply_to(condition, item)
+        return "conditions", condition.slug, "treatment_forms"
+    if collection in ("side-effects", "eligibility-rules", "conditions"):
+        form = TreatmentFormFactory()
+        apply_to(item, form)
+        return "treatment-forms", form.slug, collection.replace("-", "_")
+    if collection == "references":
+        faq = FAQFactory()
+        cite(faq, item)
+        return "faqs", faq.slug, "references"
+    faq = FAQFactory(reviewed_by=item)
+    return "faqs", faq.slug, "reviewed_by"
+
+
+# Each type that an article can embed: the body block that does, and its value for an item.
+ARTICLE_BLOCKS = {
+    "treatment-forms": ("treatment_form", lambda pk: pk),
+    "side-effects": ("side_effect_list", lambda pk: {"heading": "", "items": [pk]}),
+    "eligibility-rules": ("eligibility_rule_list", lambda pk: {"heading": "", "items": [pk]}),
+    "faqs": ("faq_list", lambda pk: {"heading": "", "items": [pk]}),
+    "references": ("citations", lambda pk: [pk]),
+}
+
+
+def embedding_article(collection: str, item) -> str:
+    block_type, value = ARTICLE_BLOCKS[collection]
+    article = ArticlePageFactory(body=[{"type": block_type, "value": value(item.pk)}])
+    return f"/api/v1/articles/{article.slug}/"
+
+
+def expanded_in_related_item(collection, item):
+    related_collection, slug, relation = related_item(collection, item)
+    return f"/api/v1/{related_collection}/{slug}/?expand={relation}"
+
+
+def jsonld_of_related_item(collection, item):
+    related_collection, slug, _relation = related_item(collection, item)
+    return f"/api/v1/{related_collection}/{slug}/?format=jsonld"
+
+
+@dataclass(frozen=True)
+class Path:
+    url: Callable
+    # The collections whose items this path can reach (None: every collection).
+    collections: frozenset | None = None
+    # A detail of the item itself: 404 unless a live version remains.
+    is_detail: bool = False
+    # A search for the marker, a word only the hidden version has.
+    is_search: bool = False
+
+
+# JSON-LD names treatment forms (a condition's possible treatments), side effects and
+# contraindications (a treatment form's), citations and reviewers; not conditions.
+JSONLD_RELATED = frozenset(
+    {"treatment-forms", "side-effects", "eligibility-rules", "references", "reviewers"}
+)
+# An article's JSON-LD is about the forms, side effects and rules it embeds, its FAQs parts.
+JSONLD_ARTICLE = frozenset({"treatment-forms", "side-effects", "eligibility-rules", "faqs"})
+
+PATHS = {
+    "list": Path(lambda collection, item: f"/api/v1/{collection}/?limit=100"),
+    "detail": Path(lambda collection, item: f"/api/v1/{collection}/{item.slug}/", is_detail=True),
+    "search": Path(
+        lambda collection, item: f"/api/v1/{collection}/?search={MARKER}", is_search=True
+    ),
+    "global-search": Path(
+        lambda collection, item: f"/api/v1/search/?q={MARKER}&limit=100", is_search=True
+    ),
+    "expansion": Path(expanded_in_related_item, collections=JSONLD_RELATED | {"conditions"}),
+    "article-body": Path(embedding_article, collections=frozenset(ARTICLE_BLOCKS)),
+    "jsonld-detail": Path(
+        lambda collection, item: f"/api/v1/{collection}/{item.slug}/?format=jsonld",
+        is_detail=True,
+    ),
+    "jsonld-of-related": Path(jsonld_of_related_item, collections=JSONLD_RELATED),
+    "jsonld-of-article": Path(
+        lambda collection, item: f"{embedding_article(collection, item)}?format=jsonld",
+        collections=JSONLD_ARTICLE,
+    ),
+}
+
+# A reference that is cited, or a reviewer named on content, cannot be deleted (the link
+# protects it), so there is no deleted one for another item to relate to.
+IMPOSSIBLE = {
+    ("references", "expansion", "deleted"),
+    ("references", "jsonld-of-related", "deleted"),
+    ("reviewers", "expansion", "deleted"),
+    ("reviewers", "jsonld-of-related", "deleted"),
+}
+
+
+def paths_of(collection: str) -> list[str]:
+    return [
+        name
+        for name, path in PATHS.items()
+        if path.collections is None or collection in path.collections
+    ]
+
+
+@pytest.mark.parametrize(
+    ("collection", "path"),
+    [(collection, path) for collection in FACTORIES for path in paths_of(collection)],
+)
+def test_a_live_item_shows_on_every_path(api, collection, path):
+    item = create_marked(collection)
+
+    response = api.get(PATHS[path].url(collection, item))
+
+    assert response.status_code == 200
+    assert MARKER in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("collection", "path", "kind"),
+    [
+        (collection, path, kind)
+        for collection in FACTORIES
+        for path in paths_of(collection)
+        for kind in KINDS
+        if (collection, path, kind) not in IMPOSSIBLE
+    ],
+)
+def test_content_that_is_not_live_never_shows(api, collection, path, kind):
+    item = KINDS[kind].create(collection)
+    url = PATHS[path].url(collection, item)
+    KINDS[kind].hide(collection, item)
+
+    response = api.get(url)
+
+    body = response.content.decode()
+    assert MARKER not in body
+    if not PATHS[path].is_detail:  # a detail's 404 names the slug it was asked for
+        assert MARKED_SLUG not in body
+    if PATHS[path].is_detail:
+        assert response.status_code == (200 if KINDS[kind].keeps_live_version else 404)
+    else:
+        assert response.status_code == 200
+    if KINDS[kind].keeps_live_version:
+        # The live version shows where the item does; a search for words that only the
+        # draft has does not find it.
+        assert (LIVE_TITLE in body) is not PATHS[path].is_search

@@ -1,0 +1,49 @@
+"""A list costs the same number of database queries whatever its length and whichever
+relations it expands, as the API contract promises: `live_items` prefetches every relation.
+
+Each measured request empties the response cache first, as a cached response would cost no
+query at all and hide what building it costs.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api.v1.router import COLLECTIONS
+from tests.factories import create_with_every_relation
+
+from .helpers import FACTORIES
+
+pytestmark = pytest.mark.django_db
+
+SIZES = (1, 10, 50)
+
+
+def list_requests(collection: str) -> list[str]:
+    """The list without expansion, and with every relation it can expand at once."""
+    url = f"/api/v1/{collection}/?limit=100"
+    expandable = COLLECTIONS[collection].serializer_class.expandable_fields()
+    return [url, f"{url}&expand={','.join(expandable)}"] if expandable else [url]
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_list_queries_do_not_grow_with_its_length_or_expansions(
+    api, collection, django_assert_num_queries
+):
+    requests = list_requests(collection)
+    create_with_every_relation(FACTORIES[collection])
+    cache.clear()
+    with CaptureQueriesContext(connection) as one_item_unexpanded:
+        api.get(requests[0])
+
+    created = 1
+    for size in SIZES:
+        for _ in range(size - created):
+            create_with_every_relation(FACTORIES[collection])
+        created = size
+        for url in requests:
+            cache.clear()
+            with django_assert_num_queries(len(one_item_unexpanded)):
+                response = api.get(url)
+            assert response.json()["count"] == size, url

@@ -1,0 +1,76 @@
+"""`/api/v1/search/?q=`: one search across every collection, each hit with its type.
+
+The hits for "blood pressure" in the demo content are compared with a stored snapshot;
+after an intended change, rewrite it and review the diff:
+
+    UPDATE_SNAPSHOTS=1 make test PYTEST_ARGS=tests/api/v1
+"""
+
+import pytest
+
+from api.v1.router import COLLECTIONS
+from content_models.models import SideEffect
+from tests.api.snapshots import assert_matches_snapshot
+
+from .helpers import FACTORIES, TITLE_FIELDS, get_json, normalised, translate
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
+
+SEARCH = "/api/v1/search/"
+
+
+@pytest.fixture
+def xylophones():
+    """One item titled 'Xylophone <collection>' in each collection: (type, title) of each."""
+    found = []
+    for collection, viewset in COLLECTIONS.items():
+        title = f"Xylophone {collection}"
+        FACTORIES[collection](**{TITLE_FIELDS[collection]: title})
+        found.append((viewset.serializer_class.type_name, title))
+    return found
+
+
+def test_search_hits_match_their_snapshot(api):
+    assert_matches_snapshot("search", normalised(get_json(api, SEARCH, q="blood pressure")))
+
+
+def test_search_finds_items_of_every_collection_each_with_its_type(api, xylophones):
+    hits = get_json(api, SEARCH, q="xylophone", limit=100)["results"]
+
+    assert sorted((hit["type"], hit["title"]) for hit in hits) == sorted(xylophones)
+    assert all(hit["url"].startswith("http://testserver/api/v1/") for hit in hits)
+
+
+def test_search_by_type_keeps_hits_of_those_types(api, xylophones):
+    hits = get_json(api, SEARCH, q="xylophone", type="faq,reviewer")["results"]
+
+    assert sorted(hit["type"] for hit in hits) == ["faq", "reviewer"]
+
+
+def test_search_pages_with_limit_and_offset(api, xylophones):
+    everything = get_json(api, SEARCH, q="xylophone", limit=100)["results"]
+
+    first = get_json(api, SEARCH, q="xylophone", limit=3)
+    second = get_json(api, first["next"])
+
+    assert first["count"] == len(everything) == len(COLLECTIONS)
+    assert first["results"] + second["results"] == everything[:6]
+    assert first["previous"] is None
+    assert second["previous"] == "http://testserver/api/v1/search/?limit=3&q=xylophone"
+
+
+def test_search_puts_the_best_match_first(api):
+    hits = get_json(api, SEARCH, q="nausea")["results"]
+
+    assert hits[0]["slug"] == "nausea"
+
+
+def test_search_in_a_locale_finds_that_languages_items_only(api):
+    nausea = SideEffect.objects.get(slug="nausea")
+    translate("side-effects", nausea, "es", "Náuseas")
+
+    spanish = get_json(api, SEARCH, q="náuseas", locale="es")["results"]
+    english = get_json(api, SEARCH, q="náuseas")["results"]
+
+    assert [(hit["title"], hit["locale"]) for hit in spanish] == [("Náuseas", "es")]
+    assert english == []

@@ -1,0 +1,54 @@
+"""`/api/v1/side-effects/`: how often, how strongly and when, for which treatment forms.
+
+The list and the `nausea` detail are compared with stored snapshots;
+after an intended change to the output, rewrite them and review the diff:
+
+    UPDATE_SNAPSHOTS=1 make test PYTEST_ARGS=tests/api/v1
+"""
+
+import pytest
+
+from .collection_contract import ReviewedCollectionContract
+from .helpers import assert_filter_keeps_only, list_all
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
+
+
+class TestSideEffectsContract(ReviewedCollectionContract):
+    collection = "side-effects"
+    representative = "nausea"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("frequency", "rare"), ("severity", "moderate"), ("timing", "long_term")]
+)
+def test_side_effects_filter_by_their_structured_values(api, field, value):
+    assert_filter_keeps_only(api, "side-effects", {field: value}, lambda item: item[field] == value)
+
+
+def test_side_effects_filter_by_several_values_of_one_field(api):
+    assert_filter_keeps_only(
+        api,
+        "side-effects",
+        {"frequency": ["rare", "uncommon"]},
+        lambda item: item["frequency"] in ("rare", "uncommon"),
+    )
+
+
+def test_side_effects_filter_by_frequency_and_treatment_form(api):
+    assert_filter_keeps_only(
+        api,
+        "side-effects",
+        {"frequency": "common", "treatment_form": "nasal-spray"},
+        lambda item: item["frequency"] == "common" and "nasal-spray" in item["treatment_forms"],
+    )
+
+
+@pytest.mark.parametrize("field", ["frequency", "severity", "timing"])
+def test_side_effects_order_by_a_structured_value_either_way(api, field):
+    ascending = [item[field] for item in list_all(api, "side-effects", ordering=field)]
+    descending = [item[field] for item in list_all(api, "side-effects", ordering=f"-{field}")]
+
+    assert len(set(ascending)) > 1
+    assert ascending == sorted(ascending)
+    assert descending == sorted(ascending, reverse=True)

@@ -1,0 +1,84 @@
+"""`/api/v1/treatment-forms/`: the ways ketamine is given, with their side effects, rules and
+the conditions they are used for.
+
+The list and the `iv-infusion` detail are compared with stored snapshots;
+after an intended change to the output, rewrite them and review the diff:
+
+    UPDATE_SNAPSHOTS=1 make test PYTEST_ARGS=tests/api/v1
+"""
+
+import pytest
+
+from content_models.models import TreatmentForm
+from tests.factories import ConditionFactory, TreatmentFormFactory, apply_to
+
+from .collection_contract import ReviewedCollectionContract
+from .helpers import assert_filter_keeps_only, get_json, list_all
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
+
+
+class TestTreatmentFormsContract(ReviewedCollectionContract):
+    collection = "treatment-forms"
+    representative = "iv-infusion"
+
+
+def test_treatment_forms_filter_by_route(api):
+    assert_filter_keeps_only(
+        api, "treatment-forms", {"route": "intranasal"}, lambda item: item["route"] == "intranasal"
+    )
+
+
+def test_treatment_forms_filter_by_where_they_are_given(api):
+    assert_filter_keeps_only(
+        api,
+        "treatment-forms",
+        {"setting": "supervised_at_home"},
+        lambda item: "supervised_at_home" in item["settings"],
+    )
+
+
+def test_treatment_forms_filter_by_a_condition_they_are_used_for(api):
+    # In the demo content every condition is treated by every form: one that is not tells.
+    condition = ConditionFactory(slug="only-by-infusion")
+    apply_to(condition, TreatmentForm.objects.get(slug="iv-infusion"))
+
+    assert_filter_keeps_only(
+        api,
+        "treatment-forms",
+        {"condition": "only-by-infusion"},
+        lambda item: "only-by-infusion" in item["conditions"],
+    )
+
+
+def test_treatment_forms_order_by_route_either_way(api):
+    ascending = [item["route"] for item in list_all(api, "treatment-forms", ordering="route")]
+    descending = [item["route"] for item in list_all(api, "treatment-forms", ordering="-route")]
+
+    assert len(set(ascending)) > 1
+    assert ascending == sorted(ascending)
+    assert descending == sorted(ascending, reverse=True)
+
+
+def test_treatment_forms_order_by_session_length_either_way(api):
+    TreatmentFormFactory(session_minutes_min=20, session_minutes_max=30)
+    TreatmentFormFactory(session_minutes_min=90, session_minutes_max=120)
+
+    def shortest_sessions(ordering):
+        forms = list_all(api, "treatment-forms", ordering=ordering)
+        # Forms with no session length (taken at home) have nothing to compare.
+        minutes = (form["session_length"]["minimum"] for form in forms)
+        return [minimum for minimum in minutes if minimum is not None]
+
+    assert shortest_sessions("session_length") == [20, 40, 90]
+    assert shortest_sessions("-session_length") == [90, 40, 20]
+
+
+def test_treatment_form_gives_session_and_course_as_numbers_with_units(api):
+    form = get_json(api, "/api/v1/treatment-forms/iv-infusion/")
+
+    assert form["route"] == "intravenous"
+    assert form["session_length"] == {"minimum": 40, "maximum": 60, "unit": "minutes"}
+    assert form["course"]["duration"]["unit"] == "weeks"
+    assert form["settings"] == ["clinic"]
+    assert form["process_steps"][0]["phase"] == "before"

@@ -148,14 +148,15 @@ class CollectionContract:
             f"https://clinic.example/{self.collection}/{self.representative}/"
         )
 
-    def test_fields_returns_only_those_plus_id_and_type(self, api):
+    def test_fields_returns_only_those_plus_id_type_and_attribution(self, api):
+        # The licence terms travel with every item, whatever fields are asked for.
         listing = get_json(api, self.list_url, fields="title,slug")
         detail = get_json(api, self.detail_url(self.representative), fields="summary")
 
         assert {frozenset(item) for item in listing["results"]} == {
-            frozenset({"id", "type", "title", "slug"})
+            frozenset({"id", "type", "attribution", "title", "slug"})
         }
-        assert set(detail) == {"id", "type", "summary"}
+        assert set(detail) == {"id", "type", "attribution", "summary"}
 
     def test_ordering_by_title_ascending_and_descending(self, api):
         self.another_item()

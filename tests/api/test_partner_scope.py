@@ -4,30 +4,11 @@ import pytest
 
 from api.v1.router import COLLECTIONS
 from content_models.models import SideEffectReference
-from tests.factories import (
-    ArticlePageFactory,
-    ConditionFactory,
-    EligibilityRuleFactory,
-    FAQFactory,
-    MedicalReviewerFactory,
-    ReferenceFactory,
-    SideEffectFactory,
-    TreatmentFormFactory,
-)
+from tests.api.v1.helpers import FACTORIES
+from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
 from tests.factories.syndication import PartnerFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
-
-FACTORIES = {
-    "treatment-forms": TreatmentFormFactory,
-    "side-effects": SideEffectFactory,
-    "eligibility-rules": EligibilityRuleFactory,
-    "conditions": ConditionFactory,
-    "references": ReferenceFactory,
-    "faqs": FAQFactory,
-    "articles": ArticlePageFactory,
-    "reviewers": MedicalReviewerFactory,
-}
 
 
 def key_for(*collections) -> dict:

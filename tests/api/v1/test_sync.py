@@ -12,31 +12,26 @@ from api.v1.router import COLLECTIONS
 from api.v1.sync import SyncState, sync_page
 from content_models.models import ContentChange
 from content_models.selectors import live_items
-from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
+from tests.api.v1.helpers import FACTORIES, TITLE_FIELDS, model_of
+from tests.factories import FAQFactory
 from tests.factories.syndication import PartnerFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
-# The collections the tests change, each with its factory and the field holding its title.
-EDITABLE = {
-    "faqs": (FAQFactory, "question"),
-    "side-effects": (SideEffectFactory, "name"),
-    "references": (ReferenceFactory, "title"),
-}
+# The collections the tests change.
+EDITABLE = ["faqs", "side-effects", "references"]
 
 
 def publish_new(collection: str, **fields):
-    factory, _title_field = EDITABLE[collection]
-    item = factory(live=False, **fields)
+    item = FACTORIES[collection](live=False, **fields)
     item.save_revision().publish()
     item.refresh_from_db()
     return item
 
 
 def publish_title(item, collection: str, title: str):
-    _factory, title_field = EDITABLE[collection]
     item.refresh_from_db()
-    setattr(item, title_field, title)
+    setattr(item, TITLE_FIELDS[collection], title)
     item.save_revision().publish()
 
 
@@ -78,13 +73,11 @@ def over_http(api, limit=3):
 
 
 def live_titles(collections) -> dict[tuple[str, int], str]:
-    titles = {}
-    for collection in collections:
-        viewset = COLLECTIONS[collection]
-        _factory, title_field = EDITABLE.get(collection, (None, "title"))
-        for item in live_items(viewset.model, locale="en", related_depth=None):
-            titles[(collection, item.pk)] = str(getattr(item, title_field, item))
-    return titles
+    return {
+        (collection, item.pk): getattr(item, TITLE_FIELDS[collection])
+        for collection in collections
+        for item in live_items(model_of(collection), locale="en", related_depth=None)
+    }
 
 
 def test_first_sync_pages_through_every_live_item_once(api):
@@ -215,9 +208,9 @@ def test_a_change_not_yet_committed_is_not_skipped(api):
 
 
 OPERATIONS = st.one_of(
-    st.tuples(st.just("publish"), st.sampled_from(list(EDITABLE))),
+    st.tuples(st.just("publish"), st.sampled_from(EDITABLE)),
     st.tuples(st.sampled_from(["edit", "unpublish", "republish", "delete"]), st.integers(0, 20)),
-    st.tuples(st.just("toggle scope"), st.sampled_from(list(EDITABLE))),
+    st.tuples(st.just("toggle scope"), st.sampled_from(EDITABLE)),
     st.tuples(st.just("sync a page"), st.none()),
 )
 

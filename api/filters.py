@@ -5,12 +5,13 @@ import datetime
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db.models import F, OrderBy
 from django_filters.fields import IsoDateTimeField
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from content_models import enums
-from content_models.selectors import in_ranking_order, search_ranking
+from content_models.selectors import in_choice_order, in_ranking_order, search_ranking
 
 LIST_PARAMETERS = {"limit", "offset", "ordering", "search", "fields", "expand", "locale", "format"}
 DETAIL_PARAMETERS = {"fields", "expand", "locale", "format"}
@@ -50,8 +51,9 @@ class StrictOrderingFilter(filters.OrderingFilter):
     """`?ordering=a,-b` by API field names (a view maps them to model fields in its
     `ordering_fields`); an unknown name is a 400, not silently ignored.
 
-    The primary key always comes last: items that tie (two side effects of the same
-    frequency) keep one order, so limit/offset pages neither repeat nor skip an item.
+    A choice field sorts by the meaning of its values (common before uncommon before rare),
+    and items without a value come last either way. The primary key always comes last: items
+    that tie keep one order, so limit/offset pages neither repeat nor skip an item.
     """
 
     def get_ordering(self, request, queryset, view):
@@ -71,7 +73,11 @@ class StrictOrderingFilter(filters.OrderingFilter):
             )
         return [
             *(
-                f"{'-' if term.startswith('-') else ''}{view.ordering_fields[term.lstrip('-')]}"
+                order_by_field(
+                    queryset.model,
+                    view.ordering_fields[term.lstrip("-")],
+                    descending=term.startswith("-"),
+                )
                 for term in terms
             ),
             "pk",
@@ -88,6 +94,12 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 "schema": {"type": "string"},
             }
         ]
+
+
+def order_by_field(model, field_name: str, *, descending: bool) -> OrderBy:
+    field = model._meta.get_field(field_name)
+    expression = in_choice_order(field_name, field.choices) if field.choices else F(field_name)
+    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
 
 class WagtailSearchFilter(filters.BaseFilterBackend):

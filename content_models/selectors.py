@@ -162,6 +162,15 @@ def in_ranking_order(queryset: QuerySet, ranking: dict[int, float]) -> QuerySet:
     return queryset.filter(pk__in=list(ranking)).order_by(order)
 
 
+def in_choice_order(field_name: str, choices) -> Case:
+    """An expression ranking a choice field by the order its choices are declared in, which
+    is the order of their meaning (common, uncommon, rare), not of their spelling."""
+    return Case(
+        *(When(**{field_name: value}, then=rank) for rank, (value, _label) in enumerate(choices)),
+        output_field=IntegerField(),
+    )
+
+
 def live_item_versions(models_by_type: dict[str, type[Model]], *, locale: str) -> QuerySet:
     """One row per live item of the given content types, in one query: `type` (the key it
     was given under), `item_id`, `slug`, `modified` (last published), `review_due` (null for

@@ -8,6 +8,8 @@ after an intended change to the output, rewrite them and review the diff:
 
 import pytest
 
+from content_models import enums
+
 from .collection_contract import ReviewedCollectionContract
 from .helpers import assert_filter_keeps_only, list_all
 
@@ -44,11 +46,16 @@ def test_side_effects_filter_by_frequency_and_treatment_form(api):
     )
 
 
-@pytest.mark.parametrize("field", ["frequency", "severity", "timing"])
-def test_side_effects_order_by_a_structured_value_either_way(api, field):
+@pytest.mark.parametrize(
+    ("field", "choices"),
+    [("frequency", enums.Frequency), ("severity", enums.Severity), ("timing", enums.Timing)],
+)
+def test_side_effects_order_by_the_meaning_of_a_structured_value_either_way(api, field, choices):
     ascending = [item[field] for item in list_all(api, "side-effects", ordering=field)]
     descending = [item[field] for item in list_all(api, "side-effects", ordering=f"-{field}")]
 
+    # common, uncommon, rare: the order the values mean, not the alphabet.
+    rank = list(choices.values).index
     assert len(set(ascending)) > 1
-    assert ascending == sorted(ascending)
-    assert descending == sorted(ascending, reverse=True)
+    assert ascending == sorted(ascending, key=rank)
+    assert descending == sorted(ascending, key=rank, reverse=True)

@@ -94,3 +94,12 @@ def translate(collection: str, item, language_code: str, title: str):
     translation.save()
     translation.save_revision().publish()
     return translation
+
+
+def assert_ordered_by_meaning(ascending: list, descending: list, choices) -> None:
+    """Choice values listed as their choices are declared (common, uncommon, rare: their
+    meaning, not the alphabet), and the reverse for a descending order."""
+    rank = list(choices.values).index
+    assert len(set(ascending)) > 1
+    assert ascending == sorted(ascending, key=rank)
+    assert descending == sorted(ascending, key=rank, reverse=True)

@@ -8,10 +8,11 @@ after an intended change to the output, rewrite them and review the diff:
 
 import pytest
 
+from content_models import enums
 from tests.factories import ConditionFactory
 
 from .collection_contract import ReviewedCollectionContract
-from .helpers import assert_filter_keeps_only, list_all
+from .helpers import assert_filter_keeps_only, assert_ordered_by_meaning, list_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
@@ -44,7 +45,7 @@ def test_conditions_filter_by_evidence_strength_and_treatment_form(api):
     )
 
 
-def test_conditions_order_by_evidence_strength_either_way(api):
+def test_conditions_order_by_evidence_strength_strongest_first(api):
     ascending = [
         i["evidence_strength"] for i in list_all(api, "conditions", ordering="evidence_strength")
     ]
@@ -52,6 +53,4 @@ def test_conditions_order_by_evidence_strength_either_way(api):
         i["evidence_strength"] for i in list_all(api, "conditions", ordering="-evidence_strength")
     ]
 
-    assert len(set(ascending)) > 1
-    assert ascending == sorted(ascending)
-    assert descending == sorted(ascending, reverse=True)
+    assert_ordered_by_meaning(ascending, descending, enums.EvidenceStrength)

@@ -8,11 +8,12 @@ after an intended change to the output, rewrite them and review the diff:
 
 import pytest
 
+from content_models import enums
 from content_models.models import EligibilityRule
 from tests.factories import TreatmentFormFactory, apply_to
 
 from .collection_contract import ReviewedCollectionContract
-from .helpers import assert_filter_keeps_only, get_json, list_all
+from .helpers import assert_filter_keeps_only, assert_ordered_by_meaning, get_json, list_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
@@ -61,14 +62,14 @@ def test_eligibility_rules_filter_by_kind_and_treatment_form(api):
     )
 
 
-@pytest.mark.parametrize("field", ["kind", "outcome"])
-def test_eligibility_rules_order_by_kind_or_outcome_either_way(api, field):
+@pytest.mark.parametrize(
+    ("field", "choices"), [("kind", enums.RuleKind), ("outcome", enums.RuleOutcome)]
+)
+def test_eligibility_rules_order_by_the_meaning_of_kind_or_outcome(api, field, choices):
     ascending = [item[field] for item in list_all(api, "eligibility-rules", ordering=field)]
     descending = [item[field] for item in list_all(api, "eligibility-rules", ordering=f"-{field}")]
 
-    assert len(set(ascending)) > 1
-    assert ascending == sorted(ascending)
-    assert descending == sorted(ascending, reverse=True)
+    assert_ordered_by_meaning(ascending, descending, choices)
 
 
 def test_eligibility_rule_question_can_be_evaluated_by_a_program(api):

@@ -11,7 +11,7 @@ import pytest
 from content_models import enums
 
 from .collection_contract import ReviewedCollectionContract
-from .helpers import assert_filter_keeps_only, list_all
+from .helpers import assert_filter_keeps_only, assert_ordered_by_meaning, list_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
@@ -54,8 +54,4 @@ def test_side_effects_order_by_the_meaning_of_a_structured_value_either_way(api,
     ascending = [item[field] for item in list_all(api, "side-effects", ordering=field)]
     descending = [item[field] for item in list_all(api, "side-effects", ordering=f"-{field}")]
 
-    # common, uncommon, rare: the order the values mean, not the alphabet.
-    rank = list(choices.values).index
-    assert len(set(ascending)) > 1
-    assert ascending == sorted(ascending, key=rank)
-    assert descending == sorted(ascending, key=rank, reverse=True)
+    assert_ordered_by_meaning(ascending, descending, choices)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.db import models
 from drf_spectacular.extensions import (
     OpenApiSerializerExtension,
     OpenApiSerializerFieldExtension,
@@ -169,6 +170,18 @@ class ItemSerializer(serializers.ModelSerializer):
         if requested:
             for name in set(self.fields) - {*self.required_fields, *requested}:
                 self.fields.pop(name)
+
+    def build_standard_field(self, field_name, model_field):
+        # A text field editors may leave blank comes out as null when it is, in every
+        # collection alike, so clients test one way for "not given".
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        is_plain_text = isinstance(model_field, models.CharField | models.TextField)
+        if is_plain_text and model_field.blank and not model_field.choices:
+            described = {
+                key: field_kwargs[key] for key in ("help_text", "label") if key in field_kwargs
+            }
+            return OptionalTextField, described
+        return field_class, field_kwargs
 
     @classmethod
     def expandable_fields(cls, readable=None) -> list[str]:

@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run test bench lint format migrations
+.PHONY: help install run worker test bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ run: install ## Migrate, load the demo content, create a local admin, serve on 1
 	$(MANAGE) create_local_admin
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: install ## Send webhooks: the background worker (run it beside `make run`)
+	$(MANAGE) webhook_worker
 
 test: install ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \

@@ -1,4 +1,4 @@
-"""Choices shared by the partner model, the settings and the API."""
+"""Choices shared by the syndication models, the settings, the API and webhooks."""
 
 from django.db import models
 
@@ -12,3 +12,25 @@ class RateLimitTier(models.TextChoices):
 
 # The tier of requests that send no key: limited per client address.
 ANONYMOUS_TIER = "anonymous"
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook announces: one event per change in the change log (`ChangeAction`)."""
+
+    PUBLISHED = "content.published", "Published (an item became public)"
+    UPDATED = "content.updated", "Updated (a public item was published again)"
+    UNPUBLISHED = "content.unpublished", "Unpublished"
+    DELETED = "content.deleted", "Deleted"
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a webhook delivery stands. Pending and failed deliveries will be tried again."""
+
+    PENDING = "pending", "Pending"
+    FAILED = "failed", "Failed, will retry"
+    SUCCEEDED = "succeeded", "Succeeded"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+# Deliveries the worker still owes the endpoint.
+OUTSTANDING_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

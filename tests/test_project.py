@@ -95,6 +95,24 @@ def test_docker_compose_runs_database_cache_and_web_with_healthchecks():
     assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
 
 
+def test_docker_compose_runs_the_webhook_worker_on_the_same_database_as_web():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    worker, web = services["worker"], services["web"]
+    assert worker["command"] == ["python", "manage.py", "webhook_worker"]
+    assert worker["build"] == web["build"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["environment"]["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+    assert worker["restart"] == "unless-stopped"
+
+
+def test_make_worker_starts_the_webhook_worker():
+    result = subprocess.run(
+        ["make", "--dry-run", "worker"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "manage.py webhook_worker" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("environment", "message"),
     [

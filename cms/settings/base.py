@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "content_models",
     "api",
     "syndication",
+    "django_tasks",
+    "django_tasks_db",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -232,6 +234,30 @@ CORS_EXPOSE_HEADERS = [
     "ratelimit-reset",
     "ratelimit-policy",
 ]
+
+# Background tasks (django-tasks). Wagtail's own tasks (search indexing on save) keep running
+# in the request, as they did before this setting existed, so nothing needs a worker to stay
+# searchable. Webhooks go through "webhooks", stored in the database and run by
+# `make worker` (`manage.py webhook_worker`), so no editor's request waits on a partner's
+# server and nothing queued is lost when the worker restarts.
+# https://github.com/RealOrangeOne/django-tasks-db
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
+}
+
+# Webhooks (syndication/webhooks.py). The API's public address, for the absolute URLs in
+# webhook payloads, which are sent by a worker that has no request to take it from.
+API_BASE_URL = env("API_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Seconds a partner's server has to answer (connecting and each read); longer is a failure.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+# Send to loopback, private and link-local addresses, and accept http:// endpoint URLs.
+# Off here (production): a partner's URL must not reach our own network. On in dev and test,
+# whose receivers run on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+# How long the previous secret keeps signing after a rotation, so partners can switch over.
+WEBHOOK_SECRET_ROTATION_HOURS = env.int("WEBHOOK_SECRET_ROTATION_HOURS", default=24)
 
 # Set only by dev.py: `make run` may create a local admin login and print it.
 LOCAL_ADMIN_ENABLED = False

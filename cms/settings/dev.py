@@ -8,3 +8,6 @@ DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 LOCAL_ADMIN_ENABLED = True
+# Webhook receivers on this machine (127.0.0.1, plain http) are how webhooks are tried out
+# and tested; base.py refuses them.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = WEBHOOK_ALLOW_HTTP = True

@@ -392,11 +392,14 @@ def webhook_handler(key: bytes, runner: SyncRunner, seen: SeenIds) -> type:
         server_version = "partner-mirror/1.0"
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_WEBHOOK_BODY:
+            length = self.headers.get("Content-Length", "")
+            if not length.isdigit():
+                self.answer(411, "Send the body with a Content-Length.")
+                return
+            if int(length) > MAX_WEBHOOK_BODY:
                 self.answer(413, "Too large for a webhook.")
                 return
-            body = self.rfile.read(length)
+            body = self.rfile.read(int(length))
             try:
                 msg_id = verify_signature(key, self.headers, body)
             except InvalidSignature as error:

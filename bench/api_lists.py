@@ -36,6 +36,8 @@ CASES = [
     ),
     ("article detail with embedded blocks", "/api/v1/articles/what-to-expect-iv-ketamine/"),
     ("search across collections", "/api/v1/search/?q=blood+pressure"),
+    ("manifest, 100 per page", "/api/v1/manifest/?limit=100"),
+    ("sync, first page of 100 items in full", "/api/v1/sync/?limit=100"),
 ]
 
 

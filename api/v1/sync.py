@@ -133,15 +133,17 @@ def _records_for_changes(changes, collections: dict, state: SyncState, request) 
 def _current_state(viewset, collection: str, ids: list[int], state: SyncState, request):
     """An upsert for each id that is live now, a deletion for each that is not."""
     serializer_class = viewset.serializer_class
-    live = live_items(viewset.model, locale=state.locale).filter(pk__in=ids)
+    # Relations come as slugs, never expanded: the targets need no relations of their own.
+    live = live_items(viewset.model, locale=state.locale, related_depth=0).filter(pk__in=ids)
     items = {item.pk: item for item in live}
     context = {"request": request, "fields": set(serializer_class.Meta.fields), "expand": ()}
+    serializer = serializer_class(context=context)
     return [
         {
             "action": "upsert",
             "collection": collection,
             "id": pk,
-            "item": serializer_class(items[pk], context=context).data,
+            "item": serializer.to_representation(items[pk]),
         }
         if pk in items
         else _deletion(collection, pk)

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from functools import cache
 
 from django.db.models import Model
 from rest_framework import serializers
@@ -31,6 +32,12 @@ class ArticleSerializer(ReviewedItemSerializer):
         nested_context = {**self.context, "expand": (), "fields": None}
         client = api_client(self.context.get("request"))
 
+        @cache
+        def serializer_for(serializer_class):
+            # One serializer per content type for the whole body, not one per embedded item:
+            # building a serializer's fields costs more than using them.
+            return serializer_class(context=nested_context)
+
         def embed(item) -> dict | None:
             """An embedded item as its API representation, or None if it is not live or its
             collection is outside the client's scope."""
@@ -38,7 +45,7 @@ class ArticleSerializer(ReviewedItemSerializer):
             serializer_class = BY_MODEL[type(item)]
             if live_item is None or not client.may_read(serializer_class.collection):
                 return None
-            return serializer_class(live_item, context=nested_context).data
+            return serializer_for(serializer_class).to_representation(live_item)
 
         context = {**self.context, "embed": embed}
         return article.body.stream_block.get_api_representation(article.body, context)

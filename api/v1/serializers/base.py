@@ -1,6 +1,7 @@
 """What every item of every collection shows, and the fields that make that possible."""
 
 import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -84,6 +85,13 @@ class ExpandableField(serializers.Field):
             return item if item is not None and is_live(item) else None
         return live_related(instance, self.relation, self.target)
 
+    @cached_property
+    def expanded_serializer(self):
+        # One serializer for every item this field expands in a response: building its
+        # fields costs more than using them, so it is done once, not once per parent item.
+        # Expanded items show their own relations as slugs: expansion is one level deep.
+        return self.serializer_class(context={**self.context, "expand": (), "fields": None})
+
     def to_representation(self, instance):
         items = self.related_items(instance)
         if self.field_name not in self.context.get("expand", ()):
@@ -92,9 +100,9 @@ class ExpandableField(serializers.Field):
             return items.slug if items else None
         if items is None:
             return None
-        # Expanded items show their own relations as slugs: expansion is one level deep.
-        nested_context = {**self.context, "expand": (), "fields": None}
-        return self.serializer_class(items, many=self.many, context=nested_context).data
+        if self.many:
+            return [self.expanded_serializer.to_representation(item) for item in items]
+        return self.expanded_serializer.to_representation(items)
 
 
 class AttributionSerializer(serializers.Serializer):

@@ -1,7 +1,8 @@
 """HTTP caching for the content API: ETags, conditional requests and a shared response cache.
 
 Each 200 is kept in the cache under a key that contains the content generation (a token
-every save, publish, unpublish and delete renews, in its own transaction). A change therefore
+every save, publish, unpublish and delete renews, in its own transaction, and the first read
+after an item's expiry date renews too). A change therefore
 makes every cached response unreachable at once, in every process, with nothing to purge;
 and a request whose validators match costs one query (reading the generation) and no
 serialization. The ETag is a hash of the body, so it changes when, and only when, what the
@@ -24,12 +25,16 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from content_models.selectors import current_content_generation
+from content_models.services import record_content_change
 
 from .authentication import api_client
 
 CACHED_PREFIX = "/api/v1/"
 # Headers that change what a response shows, and so belong in its cache key and `Vary`.
 VARY_HEADERS = ("Accept",)
+# The headers that carry a partner's key. The cache key has the client already; shared caches
+# need them in `Vary` so that a stored anonymous response is never handed to a partner.
+KEY_HEADERS = ("Authorization", "X-API-Key")
 # Entries of an old generation are never read again; this only bounds the memory they hold.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -63,6 +68,11 @@ class ApiResponseCacheMiddleware:
             return self.get_response(request)
 
         generation = current_content_generation()
+        if generation.has_expired_content():
+            # An item passed its expiry date since the last change: no save announced it, so
+            # the first read after it renews the generation, and no cached response shows it.
+            record_content_change()
+            generation = current_content_generation()
         key = self.cache_key(request, generation.token)
         cached = cache.get(key)
         if cached is None:
@@ -88,7 +98,7 @@ class ApiResponseCacheMiddleware:
             )
         else:
             patch_cache_control(response, private=True, max_age=settings.API_CACHE_MAX_AGE)
-        patch_vary_headers(response, VARY_HEADERS)
+        patch_vary_headers(response, (*VARY_HEADERS, *KEY_HEADERS))
         return get_conditional_response(
             request, etag=cached.etag, last_modified=int(cached.last_modified), response=response
         )

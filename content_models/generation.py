@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 
 class ContentGeneration(models.Model):
@@ -14,6 +15,9 @@ class ContentGeneration(models.Model):
 
     token = models.UUIDField(default=uuid.uuid4)
     changed_at = models.DateTimeField()
+    # Content also changes with no save at all when a live item reaches its expiry date: the
+    # first read after this moment renews the generation (see `api/caching.py`).
+    next_expiry = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [  # noqa: RUF012 - Django reads Meta attributes once
@@ -22,3 +26,7 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return f"Content generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+    def has_expired_content(self) -> bool:
+        """Whether a live item has reached its expiry since the token was last renewed."""
+        return self.next_expiry is not None and self.next_expiry <= timezone.now()

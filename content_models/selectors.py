@@ -6,6 +6,8 @@ prefetched live-only, and so are the relations of those related items, so that a
 the same number of queries whatever its length and whichever relations a caller expands.
 """
 
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -80,6 +82,17 @@ def live_related(item, relation: str, target: str) -> list:
 
 def current_content_generation() -> ContentGeneration:
     return ContentGeneration.objects.get(pk=1)
+
+
+def next_expiry() -> datetime.datetime | None:
+    """When the next live item of any content type reaches its expiry date, if any has one."""
+    now = timezone.now()
+    upcoming = [
+        model.objects.filter(live=True, expire_at__gt=now).order_by().values("expire_at")
+        for model in RELATIONS
+    ]
+    first = upcoming[0].union(*upcoming[1:]).order_by("expire_at")[:1]
+    return first[0]["expire_at"] if first else None
 
 
 def _has_reviewer(model: type[Model]) -> bool:

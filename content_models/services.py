@@ -30,6 +30,7 @@ from .models import (
     TreatmentForm,
     TreatmentProcessStep,
 )
+from .selectors import next_expiry
 from .snippets.base import MedicallyReviewed
 
 DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
@@ -47,9 +48,18 @@ SECTIONS: dict[str, type[models.Model]] = {
 }
 
 
+@transaction.atomic
 def record_content_change() -> None:
-    """Give the content a new generation, as part of the caller's transaction."""
-    ContentGeneration.objects.filter(pk=1).update(token=uuid.uuid4(), changed_at=timezone.now())
+    """Give the content a new generation, as part of the caller's transaction.
+
+    The row is locked before the next expiry is read, so the read sees every change that
+    committed before this one, and no concurrent change can overwrite it with an older value.
+    """
+    generation = ContentGeneration.objects.select_for_update().get(pk=1)
+    generation.token = uuid.uuid4()
+    generation.changed_at = timezone.now()
+    generation.next_expiry = next_expiry()
+    generation.save()
 
 
 PUBLIC_ACTIONS = (ChangeAction.PUBLISHED, ChangeAction.UPDATED)

@@ -1,8 +1,11 @@
 """HTTP caching: validators, conditional requests, and no stale read after a publish."""
 
+import datetime
+
 import pytest
 from django.test import Client
-from django.utils.http import http_date
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date
 
 from content_models.models import SideEffectTreatmentForm
 from tests.factories import FAQFactory, SideEffectFactory, TreatmentFormFactory
@@ -30,7 +33,10 @@ def test_every_200_carries_a_strong_etag_last_modified_and_cache_control(api, na
     assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/")
     assert response["Last-Modified"]
     assert "public" in response["Cache-Control"] and "s-maxage=60" in response["Cache-Control"]
-    assert "Accept" in response["Vary"]
+    vary = response["Vary"]
+    assert "Accept" in vary
+    # A shared cache must never answer a partner (who sends a key) with an anonymous response.
+    assert "Authorization" in vary and "X-API-Key" in vary
 
 
 def test_cache_lifetimes_are_configurable(api, nausea, settings):
@@ -115,6 +121,22 @@ def test_deleting_removes_the_item_from_cached_lists_at_once(api, nausea):
     assert api.get("/api/v1/side-effects/").json()["count"] == 1
     nausea.delete()
     assert api.get("/api/v1/side-effects/").json()["count"] == 0
+
+
+def test_an_item_reaching_its_expiry_leaves_every_cached_response_at_once(api, nausea, monkeypatch):
+    nausea.expire_at = timezone.now() + datetime.timedelta(hours=1)
+    nausea.save()
+    assert api.get("/api/v1/side-effects/").json()["count"] == 1  # now cached
+    last_modified = api.get("/api/v1/side-effects/nausea/")["Last-Modified"]
+
+    # Nothing is saved when the expiry date comes; only the clock moves past it.
+    after_expiry = nausea.expire_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: after_expiry)
+
+    assert api.get("/api/v1/side-effects/").json()["count"] == 0
+    assert api.get("/api/v1/side-effects/nausea/").status_code == 404
+    list_modified = api.get("/api/v1/side-effects/")["Last-Modified"]
+    assert parse_http_date(list_modified) > parse_http_date(last_modified)
 
 
 def test_errors_are_not_cached(api, nausea):

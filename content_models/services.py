@@ -65,8 +65,10 @@ def record_content_change() -> None:
 PUBLIC_ACTIONS = (ChangeAction.PUBLISHED, ChangeAction.UPDATED)
 
 
+@transaction.atomic
 def record_public_change(item, action: ChangeAction) -> ContentChange | None:
-    """Log a change partners must hear about, as part of the caller's transaction.
+    """Log a change partners must hear about, as part of the caller's transaction (or of its
+    own, where Wagtail publishes outside one: the lock and the log entry are never apart).
 
     Publishing an item that is already public is an update. Unpublishing is logged only for
     an item that is public, and deleting only for one that was ever logged: partners never

@@ -106,6 +106,16 @@ def test_docker_compose_runs_the_webhook_worker_on_the_same_database_as_web():
     assert worker["restart"] == "unless-stopped"
 
 
+def test_docker_compose_runs_the_scheduled_publishing_job_every_minute():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    scheduler, web = services["scheduler"], services["web"]
+    assert "manage.py publish_scheduled" in scheduler["command"][-1]
+    assert "sleep 60" in scheduler["command"][-1]
+    assert scheduler["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert scheduler["environment"]["SECRET_KEY"] == web["environment"]["SECRET_KEY"]
+    assert scheduler["restart"] == "unless-stopped"
+
+
 def test_make_worker_starts_the_webhook_worker():
     result = subprocess.run(
         ["make", "--dry-run", "worker"], cwd=ROOT, capture_output=True, text=True, check=True

@@ -1,13 +1,16 @@
 """The change log partners sync from: every public change, once, in commit order."""
 
+import datetime
 import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.utils import timezone
 
 from content_models.enums import ChangeAction
-from content_models.models import ContentChange
+from content_models.models import FAQ, ContentChange
 from tests.factories import ArticlePageFactory, FAQFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +93,32 @@ def test_an_article_is_logged_once_per_change():
         ChangeAction.PUBLISHED,
         ChangeAction.DELETED,
     ]
+
+
+def expired_faq():
+    faq = draft_faq()
+    faq.save_revision().publish()
+    FAQ.objects.filter(pk=faq.pk).update(expire_at=timezone.now() - datetime.timedelta(minutes=1))
+    return faq
+
+
+def test_the_scheduled_publishing_job_logs_an_expiry_as_an_unpublish():
+    faq = expired_faq()
+    call_command("publish_scheduled")
+    assert logged(faq) == [ChangeAction.PUBLISHED, ChangeAction.UNPUBLISHED]
+
+
+def test_the_scheduled_publishing_job_unpublishes_nothing_it_could_not_log(monkeypatch):
+    faq = expired_faq()
+
+    def log_unavailable(**fields):
+        raise OperationalError("the database went away while logging")
+
+    monkeypatch.setattr(ContentChange.objects, "create", log_unavailable)
+    with pytest.raises(OperationalError):
+        call_command("publish_scheduled")
+    faq.refresh_from_db()
+    assert faq.live  # a mirror that was never told keeps the same content as the site
 
 
 def test_a_change_waits_while_another_change_is_uncommitted():

@@ -103,3 +103,30 @@ def assert_ordered_by_meaning(ascending: list, descending: list, choices) -> Non
     assert len(set(ascending)) > 1
     assert ascending == sorted(ascending, key=rank)
     assert descending == sorted(ascending, key=rank, reverse=True)
+
+
+class Mirror:
+    """A partner's copy, kept by following the sync cursors: (collection, id) -> item."""
+
+    def __init__(self, fetch_page):
+        self.fetch_page = fetch_page
+        self.items: dict[tuple[str, int], dict] = {}
+        self.cursor: str | None = None
+
+    def sync_one_page(self) -> bool:
+        page = self.fetch_page(self.cursor)
+        for record in page["records"]:
+            key = (record["collection"], record["id"])
+            if record["action"] == "upsert":
+                self.items[key] = record["item"]
+            else:
+                self.items.pop(key, None)
+        self.cursor = page["next_cursor"]
+        return page["has_more"]
+
+    def sync(self) -> None:
+        while self.sync_one_page():
+            pass
+
+    def titles(self) -> dict[tuple[str, int], str]:
+        return {key: item["title"] for key, item in self.items.items()}

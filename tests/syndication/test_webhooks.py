@@ -81,7 +81,9 @@ def test_a_publish_queues_a_thin_payload_for_the_worker_once_committed(
     assert receiver.requests == []  # sent by the worker, never in the editor's request
 
 
-def test_a_rolled_back_publish_sends_nothing(receiver, django_capture_on_commit_callbacks):
+def test_a_rolled_back_publish_sends_nothing(
+    receiver, run_worker, django_capture_on_commit_callbacks
+):
     endpoint_to(receiver.url)
 
     with (
@@ -91,10 +93,12 @@ def test_a_rolled_back_publish_sends_nothing(receiver, django_capture_on_commit_
     ):
         publish()
         raise RuntimeError("the editor's request failed after the publish")
+    run_worker()
 
     assert callbacks == []
     assert WebhookDelivery.objects.count() == 0
     assert queued_delivery_ids() == []
+    assert receiver.requests == []
 
 
 def test_only_endpoints_that_want_the_event_and_may_use_the_collection_hear_of_it(receiver):

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import socket
 
 import pytest
 from django.db import transaction
@@ -376,11 +377,30 @@ def test_the_guard_refuses_every_non_public_address_a_name_resolves_to(
         address_guard.resolve("https://partner.example/hooks/")
 
 
-def test_the_guard_connects_to_the_address_it_checked(settings, monkeypatch):
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
-    monkeypatch.setattr(
-        address_guard.socket,
-        "getaddrinfo",
-        lambda host, port, **kwargs: [(None, None, None, "", ("93.184.215.14", port))],
-    )
-    assert address_guard.resolve("https://partner.example/hooks/") == "93.184.215.14"
+def test_the_request_goes_to_the_address_the_guard_checked_with_the_host_name_kept(
+    receiver, run_worker, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    """The name resolves to the receiver once, for the check, and not after (as a DNS server
+    rebinding the name might answer): the request reaches the receiver only if it is sent to
+    the checked address instead of looking the name up again."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    endpoint_to(f"http://partner.invalid:{receiver.port}/hooks/")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish()
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def resolves_once(host, port, *args, **kwargs):
+        if host != "partner.invalid":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        if len(lookups) > 1:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(address_guard.socket, "getaddrinfo", resolves_once)
+    run_worker()
+
+    [request] = receiver.requests
+    assert request.headers["host"] == f"partner.invalid:{receiver.port}"
+    assert lookups == ["partner.invalid"]

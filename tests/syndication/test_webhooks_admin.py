@@ -80,6 +80,8 @@ def test_saving_the_edit_form_keeps_the_secret(admin_client):
         ("https://[::1]/hooks/", "::1 is a loopback address"),
         ("https://localhost:8443/hooks/", "localhost is a loopback address"),
         ("https://user:pw@riverside.example/", "no user name or password"),
+        ("https://riverside.example:99999/hooks/", "The port must be a number from 1 to 65535"),
+        ("https://riverside.example:0/hooks/", "The port must be a number from 1 to 65535"),
     ],
 )
 def test_an_endpoint_url_that_webhooks_cannot_go_to_is_refused_with_the_reason(

@@ -16,11 +16,12 @@ The flow:
    everything, in order, once it is back.
 
 Failures (anything but a 2xx, redirects included; a timeout; a refused or unresolvable
-address) are retried after a random delay of up to 1 min, 5 min, 30 min, 2 h, 5 h, 10 h and
-then 14 h ("full jitter", so endpoints that failed together do not retry together), for at
-least RETRY_PERIOD (a day) and RETRY_MIN_ATTEMPTS attempts. Then the delivery is abandoned
-and the endpoint disabled, since everything behind it would fail the same way; partners
-catch up through `/api/v1/sync/`. A 410 Gone disables the endpoint at once.
+address; an unexpected error while sending, logged with its traceback) are retried after a
+random delay of up to 1 min, 5 min, 30 min, 2 h, 5 h, 10 h and then 14 h ("full jitter", so
+endpoints that failed together do not retry together), for at least RETRY_PERIOD (a day)
+and RETRY_MIN_ATTEMPTS attempts. Then the delivery is abandoned and the endpoint disabled,
+since everything behind it would fail the same way; partners catch up through
+`/api/v1/sync/`. A 410 Gone disables the endpoint at once.
 """
 
 import datetime
@@ -245,6 +246,12 @@ def post(delivery: WebhookDelivery) -> Outcome:
     except urllib3.exceptions.TimeoutError:
         outcome.error = f"No answer within {settings.WEBHOOK_TIMEOUT:g} s (timeout)."
     except (urllib3.exceptions.HTTPError, OSError) as error:
+        outcome.error = _describe(error)
+    except Exception as error:
+        # A defect, ours or in stored data (a URL saved before the form refused it), rather
+        # than the partner's answer. Still a failed attempt: raised, it would leave the
+        # delivery leased and unlogged, and every later delivery to the endpoint waiting.
+        logger.exception("Webhook delivery %s: unexpected error while sending", delivery.pk)
         outcome.error = _describe(error)
     outcome.duration_ms = round((time.monotonic() - started) * 1000)
     return outcome

@@ -281,6 +281,35 @@ def test_a_receiver_slower_than_the_timeout_is_a_failure(
     assert attempt.duration_ms < 1000
 
 
+def test_an_unexpected_error_while_sending_is_a_logged_attempt_retried_on_schedule(
+    receiver, run_worker, django_capture_on_commit_callbacks, caplog
+):
+    """A URL saved without the form's checks cannot be sent to: the delivery fails like any
+    other, and once the URL is corrected it goes, with the one queued behind it."""
+    endpoint = endpoint_to(receiver.url)
+    endpoints = WebhookEndpoint.objects.filter(pk=endpoint.pk)
+    endpoints.update(url="https://partner.example:99999/hooks/")
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = publish(), publish()
+
+    run_worker()
+
+    delivery = delivery_of(first)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.next_attempt_at <= delivery.last_attempt_at + webhooks.RETRY_DELAYS[0]
+    assert delivery.attempts.get().error == "ValueError: Port out of range 0-65535"
+    assert delivery_of(second).attempts.count() == 0  # waits behind the first
+    [logged] = [record for record in caplog.records if record.exc_info]
+    assert logged.getMessage() == f"Webhook delivery {delivery.pk}: unexpected error while sending"
+
+    endpoints.update(url=receiver.url)
+    advance(webhooks.RETRY_DELAYS[0])
+    run_worker()
+
+    sequences = [json.loads(request.body)["data"]["sequence"] for request in receiver.requests]
+    assert sequences == [delivery_of(first).change_id, delivery_of(second).change_id]
+
+
 def test_failures_are_retried_for_at_least_a_day_then_abandoned_and_the_endpoint_disabled(
     receiver, run_worker, django_capture_on_commit_callbacks
 ):

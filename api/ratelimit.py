@@ -26,8 +26,13 @@ def parse_rate(rate: str) -> tuple[int, int]:
     match = _RATE.match(rate)
     if not match:
         raise ValueError(f"{rate!r} is not a rate such as '60/minute'.")
+    count = int(match["count"])
     seconds = _UNITS[match["unit"][0]] * int(match["multiple"] or 1)
-    return int(match["count"]), seconds
+    # django-ratelimit refuses a window of 0 seconds on every request (a 500), and a count
+    # of 0 would refuse every request with a 429: neither is a limit anyone means to set.
+    if count == 0 or seconds == 0:
+        raise ValueError(f"{rate!r} has no requests or no window: both must be above 0.")
+    return count, seconds
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,14 @@ def url_error(url: str) -> str | None:
         return "The URL must start with https:// (webhooks carry signed messages)."
     if not parts.hostname:
         return "The URL has no host name."
+    try:
+        # `port` raises ValueError outside 0-65535, which the URL field lets through; 0 is
+        # no port anything listens on.
+        usable_port = parts.port != 0
+    except ValueError:
+        usable_port = False
+    if not usable_port:
+        return "The port must be a number from 1 to 65535."
     if parts.username or parts.password:
         return "Put no user name or password in the URL: each request is signed instead."
     reason = literal_address_refusal(parts.hostname)

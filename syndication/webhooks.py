@@ -3,9 +3,9 @@
 The flow:
 1. A change to public content is logged (`ContentChange`) inside the publish's transaction;
    `queue_deliveries` (a `post_save` receiver in `signals.py`) adds one `WebhookDelivery` per
-   endpoint that wants the event and whose partner may use the collection, in the same
-   transaction, and asks for the worker's tasks only once it has committed
-   (`transaction.on_commit`). A rolled-back publish leaves no delivery and no task.
+   endpoint that wants the event and whose partner may use the collection, and queues the
+   worker's tasks, all in the same transaction: a rolled-back publish leaves no delivery and
+   no task, and a committed one cannot leave a delivery without its task.
 2. The worker (`manage.py webhook_worker`) runs `tasks.deliver_webhook(delivery_id)`, which
    calls `attempt_delivery`: it claims the delivery if it is due, signs and POSTs the stored
    body, logs the attempt and decides what comes next. A task that finds nothing due exits,
@@ -16,11 +16,12 @@ The flow:
    everything, in order, once it is back.
 
 Failures (anything but a 2xx, redirects included; a timeout; a refused or unresolvable
-address) are retried after a random delay of up to 1 min, 5 min, 30 min, 2 h, 5 h, 10 h and
-then 14 h ("full jitter", so endpoints that failed together do not retry together), for at
-least RETRY_PERIOD (a day) and RETRY_MIN_ATTEMPTS attempts. Then the delivery is abandoned
-and the endpoint disabled, since everything behind it would fail the same way; partners
-catch up through `/api/v1/sync/`. A 410 Gone disables the endpoint at once.
+address; an unexpected error while sending, logged with its traceback) are retried after a
+random delay of up to 1 min, 5 min, 30 min, 2 h, 5 h, 10 h and then 14 h ("full jitter", so
+endpoints that failed together do not retry together), for at least RETRY_PERIOD (a day)
+and RETRY_MIN_ATTEMPTS attempts. Then the delivery is abandoned and the endpoint disabled,
+since everything behind it would fail the same way; partners catch up through
+`/api/v1/sync/`. A 410 Gone disables the endpoint at once.
 """
 
 import datetime
@@ -103,8 +104,8 @@ def payload_for(change: ContentChange, collection: str) -> dict:
 
 
 def queue_deliveries(change: ContentChange) -> list[WebhookDelivery]:
-    """A delivery for each active endpoint that wants this change, as part of the caller's
-    transaction; the worker is asked to send them once that transaction has committed."""
+    """A delivery for each active endpoint that wants this change, and the worker's task for
+    each, as part of the caller's transaction."""
     collection = collection_of(change.content_type.model_class())
     if collection is None:
         return []
@@ -129,13 +130,20 @@ def queue_deliveries(change: ContentChange) -> list[WebhookDelivery]:
         )
         for endpoint in endpoints
     )
-    ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: enqueue(ids))
+    enqueue([delivery.pk for delivery in deliveries])
     return deliveries
 
 
 def enqueue(delivery_ids: list[int], run_after: datetime.datetime | None = None) -> None:
-    """Ask the worker to look at these deliveries (at `run_after`, or as soon as it can)."""
+    """Ask the worker to look at these deliveries (at `run_after`, or as soon as it can).
+
+    Called inside the transaction that makes the deliveries due. django-tasks-db's backend
+    stores each task as a row on the default database, through the caller's connection and
+    with no on-commit step of its own, so the tasks commit or roll back with the deliveries.
+    Queued on commit instead, a process that died just after the commit would leave a
+    delivery with no task, and every later delivery to its endpoint waiting behind it until
+    the worker restarted (`requeue_outstanding`).
+    """
     from .tasks import deliver_webhook
 
     task = deliver_webhook.using(run_after=run_after) if run_after else deliver_webhook
@@ -246,6 +254,12 @@ def post(delivery: WebhookDelivery) -> Outcome:
         outcome.error = f"No answer within {settings.WEBHOOK_TIMEOUT:g} s (timeout)."
     except (urllib3.exceptions.HTTPError, OSError) as error:
         outcome.error = _describe(error)
+    except Exception as error:
+        # A defect, ours or in stored data (a URL saved before the form refused it), rather
+        # than the partner's answer. Still a failed attempt: raised, it would leave the
+        # delivery leased and unlogged, and every later delivery to the endpoint waiting.
+        logger.exception("Webhook delivery %s: unexpected error while sending", delivery.pk)
+        outcome.error = _describe(error)
     outcome.duration_ms = round((time.monotonic() - started) * 1000)
     return outcome
 
@@ -350,9 +364,12 @@ def _record(delivery: WebhookDelivery, outcome: Outcome) -> str:
             ]
         )
         if delivery.status == DeliveryStatus.FAILED:
-            retry_at = delivery.next_attempt_at
-            transaction.on_commit(lambda: enqueue([delivery.pk], run_after=retry_at))
+            enqueue([delivery.pk], run_after=delivery.next_attempt_at)
         else:
+            # Looked up after the commit: a delivery to this endpoint committed meanwhile may
+            # have had its task run, find this one still outstanding and exit; a look from
+            # inside this transaction could miss it. (A worker that dies before this runs
+            # queues every outstanding delivery when it starts again.)
             transaction.on_commit(lambda: queue_next(delivery.endpoint_id))
     logger.info("Webhook delivery %s: %s", delivery.pk, result)
     return result
@@ -423,4 +440,4 @@ def redeliver(delivery: WebhookDelivery) -> None:
     delivery.first_attempt_at = None
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "attempt_count", "first_attempt_at", "next_attempt_at"])
-    transaction.on_commit(lambda: enqueue([delivery.pk]))
+    enqueue([delivery.pk])

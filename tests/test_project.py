@@ -8,12 +8,20 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_system_checks_pass():
     call_command("check", fail_level="WARNING")
+
+
+@pytest.mark.parametrize("rate", ["60/0m", "0/minute", "60/fortnight"])
+def test_system_checks_refuse_a_rate_limit_without_requests_or_window(rate, settings):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "standard": rate}
+    with pytest.raises(SystemCheckError, match=r"API_RATE_LIMITS\['standard'\] is missing or"):
+        call_command("check")
 
 
 @pytest.mark.django_db

@@ -82,8 +82,8 @@ def run_worker(django_capture_on_commit_callbacks):
     at a time, by django-tasks-db's own `Worker.run_task`), until no task is due.
 
     The worker's loop itself cannot run inside a test's transaction (it closes connections
-    that are not in autocommit). Tasks queued by tasks (a retry, the next delivery in line)
-    are queued on commit: each task runs inside a capture that executes those callbacks.
+    that are not in autocommit). A task that ends a delivery queues the next in line on
+    commit: each task runs inside a capture that executes those callbacks.
     """
     worker = Worker(
         queue_names=["webhooks"],

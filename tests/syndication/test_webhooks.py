@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import socket
 
 import pytest
 from django.db import transaction
@@ -47,19 +48,13 @@ def queued_delivery_ids() -> list[int]:
 # Who hears of a change, and when
 
 
-def test_a_publish_queues_a_thin_payload_for_the_worker_once_committed(
-    receiver, django_capture_on_commit_callbacks, settings
-):
+def test_a_publish_queues_a_thin_payload_for_the_worker(receiver, settings):
     settings.API_BASE_URL = "https://content.example"
     endpoint_to(receiver.url)
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        faq = publish(slug="is-it-safe")
-        delivery = delivery_of(faq)
-        assert queued_delivery_ids() == []  # nothing for the worker before the commit
-    for callback in callbacks:
-        callback()
+    faq = publish(slug="is-it-safe")
 
+    delivery = delivery_of(faq)
     assert queued_delivery_ids() == [delivery.pk]
     change = ContentChange.objects.get(object_id=faq.pk)
     occurred_at = json.loads(delivery.payload)["timestamp"]
@@ -81,7 +76,9 @@ def test_a_publish_queues_a_thin_payload_for_the_worker_once_committed(
     assert receiver.requests == []  # sent by the worker, never in the editor's request
 
 
-def test_a_rolled_back_publish_sends_nothing(receiver, django_capture_on_commit_callbacks):
+def test_a_rolled_back_publish_sends_nothing(
+    receiver, run_worker, django_capture_on_commit_callbacks
+):
     endpoint_to(receiver.url)
 
     with (
@@ -91,10 +88,29 @@ def test_a_rolled_back_publish_sends_nothing(receiver, django_capture_on_commit_
     ):
         publish()
         raise RuntimeError("the editor's request failed after the publish")
+    run_worker()
 
     assert callbacks == []
     assert WebhookDelivery.objects.count() == 0
     assert queued_delivery_ids() == []
+    assert receiver.requests == []
+
+
+def test_a_delivery_is_sent_even_if_the_publishing_process_dies_just_after_the_commit(
+    receiver, run_worker, django_capture_on_commit_callbacks
+):
+    """Its task is stored in the publish's transaction, not on commit: otherwise it would be
+    lost, and every later delivery to the endpoint would wait behind it until the worker
+    restarted."""
+    endpoint_to(receiver.url)
+    with django_capture_on_commit_callbacks():  # never run: the process died at the commit
+        first = publish()
+    second = publish()
+
+    run_worker()
+
+    sequences = [json.loads(request.body)["data"]["sequence"] for request in receiver.requests]
+    assert sequences == [delivery_of(first).change_id, delivery_of(second).change_id]
 
 
 def test_only_endpoints_that_want_the_event_and_may_use_the_collection_hear_of_it(receiver):
@@ -140,12 +156,9 @@ def test_unpublish_and_delete_are_announced_with_their_own_event(receiver):
 # Sending to a real receiver
 
 
-def test_the_receiver_gets_the_event_signed_as_standard_webhooks_specifies(
-    receiver, run_worker, django_capture_on_commit_callbacks
-):
+def test_the_receiver_gets_the_event_signed_as_standard_webhooks_specifies(receiver, run_worker):
     endpoint = endpoint_to(receiver.url)
-    with django_capture_on_commit_callbacks(execute=True):
-        faq = publish()
+    faq = publish()
 
     run_worker()
 
@@ -163,13 +176,10 @@ def test_the_receiver_gets_the_event_signed_as_standard_webhooks_specifies(
     assert [(a.response_status, a.succeeded) for a in delivery.attempts.all()] == [(204, True)]
 
 
-def test_a_500_is_retried_later_with_the_same_message_id_and_then_succeeds(
-    receiver, run_worker, django_capture_on_commit_callbacks
-):
+def test_a_500_is_retried_later_with_the_same_message_id_and_then_succeeds(receiver, run_worker):
     endpoint_to(receiver.url)
     receiver.statuses = [500]
-    with django_capture_on_commit_callbacks(execute=True):
-        faq = publish()
+    faq = publish()
 
     run_worker()
     delivery = delivery_of(faq)
@@ -190,20 +200,16 @@ def test_a_500_is_retried_later_with_the_same_message_id_and_then_succeeds(
     assert [a.response_status for a in attempts] == [500, 204]
 
 
-def test_a_410_disables_the_endpoint_and_nothing_more_is_sent_to_it(
-    receiver, run_worker, django_capture_on_commit_callbacks
-):
+def test_a_410_disables_the_endpoint_and_nothing_more_is_sent_to_it(receiver, run_worker):
     endpoint = endpoint_to(receiver.url)
     receiver.statuses = [410]
-    with django_capture_on_commit_callbacks(execute=True):
-        first = publish()
-        second = publish()
+    first = publish()
+    second = publish()
 
     run_worker()
     advance(datetime.timedelta(days=2))
     run_worker()
-    with django_capture_on_commit_callbacks(execute=True):
-        publish()
+    publish()
     run_worker()
 
     endpoint.refresh_from_db()
@@ -215,15 +221,12 @@ def test_a_410_disables_the_endpoint_and_nothing_more_is_sent_to_it(
     assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 2
 
 
-def test_a_receiver_down_for_a_while_gets_every_event_in_order_once_back(
-    receiver, run_worker, django_capture_on_commit_callbacks
-):
+def test_a_receiver_down_for_a_while_gets_every_event_in_order_once_back(receiver, run_worker):
     endpoint_to(receiver.url)
     receiver.stop()
-    with django_capture_on_commit_callbacks(execute=True):
-        items = [publish() for _ in range(3)]
-        items[0].question = "Updated while the receiver was down"
-        items[0].save_revision().publish()
+    items = [publish() for _ in range(3)]
+    items[0].question = "Updated while the receiver was down"
+    items[0].save_revision().publish()
 
     for _hours in range(3):  # still down: attempts fail, nothing is lost
         run_worker()
@@ -241,13 +244,10 @@ def test_a_receiver_down_for_a_while_gets_every_event_in_order_once_back(
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
 
 
-def test_redirects_are_not_followed_and_count_as_failures(
-    receiver, run_worker, django_capture_on_commit_callbacks
-):
+def test_redirects_are_not_followed_and_count_as_failures(receiver, run_worker):
     endpoint_to(receiver.url)
     receiver.statuses = [307]
-    with django_capture_on_commit_callbacks(execute=True):
-        faq = publish()
+    faq = publish()
 
     run_worker()
 
@@ -257,14 +257,11 @@ def test_redirects_are_not_followed_and_count_as_failures(
     assert delivery.attempts.get().response_status == 307
 
 
-def test_a_receiver_slower_than_the_timeout_is_a_failure(
-    receiver, run_worker, django_capture_on_commit_callbacks, settings
-):
+def test_a_receiver_slower_than_the_timeout_is_a_failure(receiver, run_worker, settings):
     settings.WEBHOOK_TIMEOUT = 0.2
     receiver.delay = 1
     endpoint_to(receiver.url)
-    with django_capture_on_commit_callbacks(execute=True):
-        faq = publish()
+    faq = publish()
 
     run_worker()
 
@@ -276,13 +273,40 @@ def test_a_receiver_slower_than_the_timeout_is_a_failure(
     assert attempt.duration_ms < 1000
 
 
+def test_an_unexpected_error_while_sending_is_a_logged_attempt_retried_on_schedule(
+    receiver, run_worker, caplog
+):
+    """A URL saved without the form's checks cannot be sent to: the delivery fails like any
+    other, and once the URL is corrected it goes, with the one queued behind it."""
+    endpoint = endpoint_to(receiver.url)
+    endpoints = WebhookEndpoint.objects.filter(pk=endpoint.pk)
+    endpoints.update(url="https://partner.example:99999/hooks/")
+    first, second = publish(), publish()
+
+    run_worker()
+
+    delivery = delivery_of(first)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.next_attempt_at <= delivery.last_attempt_at + webhooks.RETRY_DELAYS[0]
+    assert delivery.attempts.get().error == "ValueError: Port out of range 0-65535"
+    assert delivery_of(second).attempts.count() == 0  # waits behind the first
+    [logged] = [record for record in caplog.records if record.exc_info]
+    assert logged.getMessage() == f"Webhook delivery {delivery.pk}: unexpected error while sending"
+
+    endpoints.update(url=receiver.url)
+    advance(webhooks.RETRY_DELAYS[0])
+    run_worker()
+
+    sequences = [json.loads(request.body)["data"]["sequence"] for request in receiver.requests]
+    assert sequences == [delivery_of(first).change_id, delivery_of(second).change_id]
+
+
 def test_failures_are_retried_for_at_least_a_day_then_abandoned_and_the_endpoint_disabled(
-    receiver, run_worker, django_capture_on_commit_callbacks
+    receiver, run_worker
 ):
     endpoint = endpoint_to(receiver.url)
     receiver.statuses = [503] * 50
-    with django_capture_on_commit_callbacks(execute=True):
-        faq = publish()
+    faq = publish()
 
     delivery = delivery_of(faq)
     for _step in range(30):
@@ -313,13 +337,10 @@ def test_retry_delays_are_random_up_to_a_bound_that_grows():
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "[::1]", "localhost"])
-def test_no_webhook_reaches_a_loopback_address_unless_allowed(
-    host, receiver, run_worker, django_capture_on_commit_callbacks, settings
-):
+def test_no_webhook_reaches_a_loopback_address_unless_allowed(host, receiver, run_worker, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     endpoint_to(f"http://{host}:{receiver.port}/hooks/")
-    with django_capture_on_commit_callbacks(execute=True):
-        faq = publish()
+    faq = publish()
 
     run_worker()
 
@@ -330,12 +351,11 @@ def test_no_webhook_reaches_a_loopback_address_unless_allowed(
 
 
 def test_the_same_loopback_receiver_is_reached_when_the_setting_allows_it(
-    receiver, run_worker, django_capture_on_commit_callbacks, settings
+    receiver, run_worker, settings
 ):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     endpoint_to(f"http://localhost:{receiver.port}/hooks/")
-    with django_capture_on_commit_callbacks(execute=True):
-        publish()
+    publish()
     run_worker()
     assert len(receiver.requests) == 1
 
@@ -372,11 +392,29 @@ def test_the_guard_refuses_every_non_public_address_a_name_resolves_to(
         address_guard.resolve("https://partner.example/hooks/")
 
 
-def test_the_guard_connects_to_the_address_it_checked(settings, monkeypatch):
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
-    monkeypatch.setattr(
-        address_guard.socket,
-        "getaddrinfo",
-        lambda host, port, **kwargs: [(None, None, None, "", ("93.184.215.14", port))],
-    )
-    assert address_guard.resolve("https://partner.example/hooks/") == "93.184.215.14"
+def test_the_request_goes_to_the_address_the_guard_checked_with_the_host_name_kept(
+    receiver, run_worker, settings, monkeypatch
+):
+    """The name resolves to the receiver once, for the check, and not after (as a DNS server
+    rebinding the name might answer): the request reaches the receiver only if it is sent to
+    the checked address instead of looking the name up again."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    endpoint_to(f"http://partner.invalid:{receiver.port}/hooks/")
+    publish()
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def resolves_once(host, port, *args, **kwargs):
+        if host != "partner.invalid":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        if len(lookups) > 1:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(address_guard.socket, "getaddrinfo", resolves_once)
+    run_worker()
+
+    [request] = receiver.requests
+    assert request.headers["host"] == f"partner.invalid:{receiver.port}"
+    assert lookups == ["partner.invalid"]

@@ -1,6 +1,7 @@
 """Rich text links for a headless CMS: internal links point where readers can follow them."""
 
 from django.utils.html import escape
+from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
 from .models import ArticlePage
@@ -12,6 +13,20 @@ class ArticleLinkHandler(PageLinkHandler):
     """A link to an article resolves to its public page, or its API address when the public
     site is not configured; a link to a page that is not live keeps its text but loses its
     address, so rich text never leads to unpublished content."""
+
+    @classmethod
+    def get_many(cls, attrs_list: list[dict]) -> list:
+        # As Wagtail's, with each page's locale in the same query: an article's address names
+        # its language, and a query per linked page would grow with the number of links.
+        ids = [attrs.get("id") for attrs in attrs_list]
+        pages = (
+            Page.objects.filter(id__in=ids)
+            .defer_streamfields()
+            .specific()
+            .select_related("locale", for_specific_subqueries=True)
+        )
+        pages_by_id = {str(page.id): page for page in pages}
+        return [pages_by_id.get(str(id_)) for id_ in ids]
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list: list[dict]) -> list[str]:

@@ -58,12 +58,12 @@ class SyncState:
 
 
 def sync_page(
-    state: SyncState, *, collections: dict, scope: list[str], limit: int, request
+    state: SyncState, *, collections: dict, scope: list[str], limit: int, request, rich_text=None
 ) -> dict:
     """The next page of records for a client in `state`, which it updates.
 
     `collections` are the API's collections (name -> viewset); `scope` names those the
-    caller may use.
+    caller may use. With a `RichTextBatch`, the items' rich text is left for it to expand.
     """
     head = latest_change_id()
     if state.position is None:
@@ -87,7 +87,9 @@ def sync_page(
                 .order_by("pk")
                 .values_list("pk", flat=True)[:room]
             )
-            records += _current_state(collections[collection], collection, ids, state, request)
+            records += _current_state(
+                collections[collection], collection, ids, state, request, rich_text
+            )
         else:
             ids = ids_ever_public(model, locale=state.locale, after=last_id, limit=room)
             records += [_deletion(collection, pk) for pk in ids]
@@ -105,13 +107,15 @@ def sync_page(
             locale=state.locale,
             limit=room,
         )
-        records += _records_for_changes(changes, collections, state, request)
+        records += _records_for_changes(changes, collections, state, request, rich_text)
         state.position = changes[-1].id if len(changes) == room else head
     has_more = bool(state.queue) or state.position < head
     return {"records": records, "next_cursor": state.to_cursor(), "has_more": has_more}
 
 
-def _records_for_changes(changes, collections: dict, state: SyncState, request) -> list[dict]:
+def _records_for_changes(
+    changes, collections: dict, state: SyncState, request, rich_text
+) -> list[dict]:
     """One record per changed item, in the order of its latest change: its state now."""
     collection_by_model = {viewset.model: name for name, viewset in collections.items()}
     latest = {}
@@ -125,18 +129,25 @@ def _records_for_changes(changes, collections: dict, state: SyncState, request) 
     current = {
         (record["collection"], record["id"]): record
         for collection, ids in by_collection.items()
-        for record in _current_state(collections[collection], collection, ids, state, request)
+        for record in _current_state(
+            collections[collection], collection, ids, state, request, rich_text
+        )
     }
     return [current[key] for key in latest]
 
 
-def _current_state(viewset, collection: str, ids: list[int], state: SyncState, request):
+def _current_state(viewset, collection: str, ids: list[int], state: SyncState, request, rich_text):
     """An upsert for each id that is live now, a deletion for each that is not."""
     serializer_class = viewset.serializer_class
     # Relations come as slugs, never expanded: the targets need no relations of their own.
     live = live_items(viewset.model, locale=state.locale, related_depth=0).filter(pk__in=ids)
     items = {item.pk: item for item in live}
-    context = {"request": request, "fields": set(serializer_class.Meta.fields), "expand": ()}
+    context = {
+        "request": request,
+        "fields": set(serializer_class.Meta.fields),
+        "expand": (),
+        "rich_text": rich_text,
+    }
     serializer = serializer_class(context=context)
     return [
         {

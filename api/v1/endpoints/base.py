@@ -24,6 +24,7 @@ from api.filters import (
 )
 from api.renderers import JSONLDRenderer
 from api.v1.jsonld import item_jsonld
+from api.v1.serializers.base import RichTextBatch
 from content_models.selectors import live_items
 
 LOCALE_PARAMETER = OpenApiParameter(
@@ -112,6 +113,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         self.serializer_class.validate_request(
             self.requested_fields, self.expanded, excluded, readable=client.may_read
         )
+        self.rich_text = RichTextBatch()
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -152,7 +154,14 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         fields = self.requested_fields
         if self.action == "list" and not fields:
             fields = set(self.serializer_class.Meta.fields) - self.detail_only_fields
-        return {**context, "fields": fields, "expand": self.expanded}
+        return {**context, "fields": fields, "expand": self.expanded, "rich_text": self.rich_text}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The rich text of every item serialized, expanded in one pass (see RichTextBatch).
+        rich_text = getattr(self, "rich_text", None)
+        if rich_text and isinstance(response, Response):
+            response.data = rich_text.expand_in(response.data)
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def content_schema(resource: str, serializer):

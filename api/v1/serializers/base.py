@@ -1,6 +1,7 @@
 """What every item of every collection shows, and the fields that make that possible."""
 
 import datetime
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
@@ -43,11 +44,62 @@ class ConstantField(serializers.Field):
         return self.value
 
 
+# PostgreSQL text cannot hold a NUL character, so no stored rich text contains one: it
+# separates the texts of a batch safely.
+RICH_TEXT_SEPARATOR = "\x00"
+
+
+@dataclass(frozen=True)
+class PendingRichText:
+    """A place in a response for the rich text a `RichTextBatch` will expand."""
+
+    index: int
+
+
+class RichTextBatch:
+    """The rich text of a whole response, expanded in one pass.
+
+    Wagtail resolves the internal links of one HTML string with one query per link type;
+    joining every item's text makes that one query per response, however many items (and
+    expanded or embedded items) carry links. A response left with a `PendingRichText` in it
+    cannot be rendered, so a path that forgets to expand fails loudly rather than leaking
+    Wagtail's internal markup.
+    """
+
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def add(self, html: str) -> PendingRichText:
+        self.texts.append(html)
+        return PendingRichText(len(self.texts) - 1)
+
+    def expand_in(self, data):
+        """`data` with each pending rich text replaced by its HTML."""
+        if not self.texts:
+            return data
+        expanded = expand_db_html(RICH_TEXT_SEPARATOR.join(self.texts))
+        return _replace_pending(data, expanded.split(RICH_TEXT_SEPARATOR))
+
+
+def _replace_pending(data, expanded: list[str]):
+    if isinstance(data, PendingRichText):
+        return expanded[data.index]
+    if isinstance(data, dict):
+        return {key: _replace_pending(value, expanded) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_replace_pending(value, expanded) for value in data]
+    return data
+
+
 class RichTextField(serializers.CharField):
-    """Rich text as HTML a browser renders: Wagtail's internal link markup resolved."""
+    """Rich text as HTML a browser renders: Wagtail's internal link markup resolved, in one
+    pass per response when the context carries a `RichTextBatch` (as the views' does)."""
 
     def to_representation(self, value):
-        return expand_db_html(value) if value else ""
+        if not value:
+            return ""
+        batch = self.context.get("rich_text")
+        return batch.add(value) if batch else expand_db_html(value)
 
 
 class OptionalTextField(serializers.CharField):

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.v1.router import COLLECTIONS
-from tests.factories import create_with_every_relation
+from tests.factories import ArticlePageFactory, FAQFactory, create_with_every_relation
 
 from .helpers import FACTORIES
 
@@ -47,3 +47,28 @@ def test_list_queries_do_not_grow_with_its_length_or_expansions(
             with django_assert_num_queries(len(one_item_unexpanded)):
                 response = api.get(url)
             assert response.json()["count"] == size, url
+
+
+def faq_linking_to_an_article_of_its_own(number: int):
+    article = ArticlePageFactory(slug=f"linked-article-{number}")
+    FAQFactory(answer=f'<p>See <a linktype="page" id="{article.pk}">article {number}</a>.</p>')
+
+
+@pytest.mark.parametrize("path", ["/api/v1/faqs/?limit=100", "/api/v1/sync/?limit=100"])
+def test_internal_links_in_rich_text_cost_the_same_queries_however_many_items_carry_them(
+    api, path, django_assert_num_queries
+):
+    faq_linking_to_an_article_of_its_own(0)
+    api.get(path)  # fills Django's per-process caches (content types), as any request would
+    cache.clear()
+    with CaptureQueriesContext(connection) as one_item:
+        api.get(path)
+
+    for number in range(1, 10):
+        faq_linking_to_an_article_of_its_own(number)
+    cache.clear()
+    with django_assert_num_queries(len(one_item)):
+        body = api.get(path).content.decode()
+    # Every link resolved to its article's address (quotes escaped, as inside JSON strings).
+    assert body.count(r'<a href=\"/api/v1/articles/linked-article-') == 10
+    assert "linktype" not in body

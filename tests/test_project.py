@@ -151,5 +151,7 @@ def test_check_services_names_the_service_that_is_down_and_how_to_start_it(envir
         check=False,
     )
     assert result.returncode == 1
-    assert message in result.stderr
-    assert "Start it with" in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "Start it with" in lines[0]

@@ -1,3 +1,5 @@
+import warnings
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
@@ -21,9 +23,12 @@ class Command(BaseCommand):
         where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
         try:
             # The server's maintenance database, as Django's test runner uses it: the project's
-            # own database need not exist yet when the tests create theirs.
-            with connection._nodb_cursor():
-                pass
+            # own database need not exist yet when the tests create theirs. When the server is
+            # down Django warns at length before failing; the one line below says it all.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                with connection._nodb_cursor():
+                    pass
         except DatabaseError as error:
             raise CommandError(
                 f"The {connection.display_name} server is not reachable at {where} "
@@ -44,4 +49,4 @@ class Command(BaseCommand):
 
 def _last_line(error: Exception) -> str:
     text = str(error).strip()
-    return text.splitlines()[-1] if text else type(error).__name__
+    return text.splitlines()[-1].strip() if text else type(error).__name__

@@ -70,5 +70,5 @@ def test_internal_links_in_rich_text_cost_the_same_queries_however_many_items_ca
     with django_assert_num_queries(len(one_item)):
         body = api.get(path).content.decode()
     # Every link resolved to its article's address (quotes escaped, as inside JSON strings).
-    assert body.count(r'<a href=\"/api/v1/articles/linked-article-') == 10
+    assert body.count(r"<a href=\"/api/v1/articles/linked-article-") == 10
     assert "linktype" not in body

@@ -158,6 +158,18 @@ class CollectionContract:
         }
         assert set(detail) == {"id", "type", "attribution", "summary"}
 
+    def test_a_published_change_shows_at_once_in_the_cached_list_and_detail(self, api):
+        list_url, detail_url = f"{self.list_url}?limit=100", self.detail_url(self.representative)
+        for url in (list_url, detail_url):
+            api.get(url)  # now cached
+        item = self.representative_item()
+        setattr(item, TITLE_FIELDS[self.collection], "Changed by a new publish")
+        item.save_revision().publish()
+
+        listed = {i["slug"]: i["title"] for i in api.get(list_url).json()["results"]}
+        assert listed[self.representative] == "Changed by a new publish"
+        assert api.get(detail_url).json()["title"] == "Changed by a new publish"
+
     def test_ordering_by_title_ascending_and_descending(self, api):
         self.another_item()
         ascending = [item["title"] for item in list_all(api, self.collection, ordering="title")]

@@ -1,7 +1,11 @@
 """Bad input gets a 400 naming the problem, and every error is RFC 9457 problem+json."""
 
+import json
+
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from tests.factories import SideEffectFactory
 
@@ -11,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def assert_problem(response, status: int, parameter: str | None = None) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
+    body = json.loads(response.content)
     assert body["status"] == status
     assert {"type", "title", "detail"} <= set(body)
     if parameter:
@@ -97,6 +101,30 @@ def test_unknown_slug_is_a_404(api):
 def test_unknown_address_under_the_api_is_a_404_problem(api):
     assert_problem(api.get("/api/v1/colours/"), 404)
     assert_problem(api.get("/api/v9/"), 404)
+
+
+def test_post_to_an_unknown_address_is_a_404_problem_despite_csrf_checks():
+    # Django's test client skips CSRF checks unless told otherwise; a browser's would not.
+    client = Client(enforce_csrf_checks=True)
+    assert_problem(client.post("/api/v1/nowhere/"), 404)
+
+
+def test_host_not_served_is_a_400_problem(api):
+    assert_problem(api.get("/api/v1/", HTTP_HOST="attacker.example"), 400)
+
+
+def test_host_not_served_outside_the_api_is_django_page(client):
+    response = client.get("/healthz", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_permission_denied_before_any_view_is_a_403_problem(api, monkeypatch):
+    def refuse(request):
+        raise PermissionDenied
+
+    monkeypatch.setattr("api.authentication.authenticate", refuse)
+    assert_problem(api.get("/api/v1/"), 403)
 
 
 def test_wrong_method_is_a_405_with_allow(api):

@@ -128,7 +128,9 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
     relations may be expanded, 0 for items that show their relations as slugs only (items
     embedded in an article), None for items shown without relations (search hits).
     """
-    queryset = ArticlePage.objects.live() if model is ArticlePage else model.objects.all()
+    # An article under a view restriction (password, login, groups) is for the readers the
+    # restriction admits, which an anonymous API is not; `public()` costs one query.
+    queryset = ArticlePage.objects.live().public() if model is ArticlePage else model.objects.all()
     queryset = queryset.filter(live_q(), locale__language_code=locale).select_related("locale")
     if related_depth is None:
         return queryset

@@ -11,7 +11,7 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from content_models import enums
-from content_models.selectors import in_choice_order, in_ranking_order, search_ranking
+from content_models.selectors import in_choice_order, in_ranking_order, live_items, search_hits
 
 LIST_PARAMETERS = {"limit", "offset", "ordering", "search", "fields", "expand", "locale", "format"}
 DETAIL_PARAMETERS = {"fields", "expand", "locale", "format"}
@@ -105,7 +105,8 @@ def order_by_field(model, field_name: str, *, descending: bool) -> OrderBy:
 class WagtailSearchFilter(filters.BaseFilterBackend):
     """`?search=`: full-text search within the collection, combined with any other filter.
 
-    Results come in relevance order unless `?ordering=` is given.
+    Results come in relevance order unless `?ordering=` is given. The search ranks the live
+    items of the view's language; the other filters then keep those they match.
     """
 
     search_param = "search"
@@ -114,10 +115,11 @@ class WagtailSearchFilter(filters.BaseFilterBackend):
         query = request.query_params.get(self.search_param, "").strip()
         if not query:
             return queryset
-        ranking = search_ranking(queryset.model, query)
+        candidates = live_items(queryset.model, locale=view.locale, related_depth=None)
+        ranked_ids = [hit.pk for hit in search_hits(candidates, query)]
         if request.query_params.get("ordering"):
-            return queryset.filter(pk__in=list(ranking))
-        return in_ranking_order(queryset, ranking)
+            return queryset.filter(pk__in=ranked_ids)
+        return in_ranking_order(queryset, ranked_ids)
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -8,7 +8,7 @@ from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
 from api.pagination import LimitOffsetPagination
 from api.v1.router import COLLECTIONS
-from content_models.selectors import live_items, search_ranking
+from content_models.selectors import live_items, search_hits
 
 from ..serializers.base import AttributionSerializer
 from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
@@ -83,13 +83,9 @@ class SearchView(APIView):
         scored = []
         for type_name in wanted:
             serializer_class = serializers_by_type[type_name]
-            model = serializer_class.Meta.model
-            ranking = search_ranking(model, query)
-            items = live_items(model, locale=locale, related_depth=None)
-            scored += [
-                (ranking[item.pk], serializer_class, item)
-                for item in items.filter(pk__in=list(ranking))
-            ]
+            live = live_items(serializer_class.Meta.model, locale=locale, related_depth=None)
+            found = search_hits(live, query)
+            scored += [(hit.search_score, serializer_class, hit) for hit in found]
         scored.sort(key=lambda hit: hit[0], reverse=True)
 
         paginator = self.pagination_class()

@@ -24,30 +24,68 @@ def assert_problem(response, status: int, parameter: str | None = None) -> dict:
     return body
 
 
-@pytest.mark.parametrize(
-    ("query", "parameter"),
-    [
-        ("limit=101", "limit"),
-        ("limit=-1", "limit"),
-        ("limit=0", "limit"),
-        ("limit=ten", "limit"),
-        ("offset=-5", "offset"),
-        ("offset=first", "offset"),
-        ("colour=blue", "colour"),
-        ("ordering=colour", "ordering"),
-        ("ordering=-colour,title", "ordering"),
+# `?limit=` and `?offset=`, as every list and search reads them: whole numbers in ASCII
+# digits within bounds, nothing Python's int() would also read.
+BAD_PAGING = [
+    ("limit=101", "limit"),
+    ("limit=-1", "limit"),
+    ("limit=0", "limit"),
+    ("limit=ten", "limit"),
+    ("limit=5_0", "limit"),
+    ("limit=%2050", "limit"),
+    ("limit=%2B50", "limit"),
+    ("limit=%D9%A5%D9%A0", "limit"),  # Arabic-Indic digits for 50
+    ("limit=%EF%BC%95", "limit"),  # a fullwidth 5
+    ("offset=-5", "offset"),
+    ("offset=first", "offset"),
+    ("offset=1_0", "offset"),
+    ("offset=10%20", "offset"),
+    ("offset=" + "9" * 5000, "offset"),  # more digits than int() converts
+]
+# What every collection's list takes the same way.
+BAD_LIST_PARAMETERS = [
+    *BAD_PAGING,
+    ("colour=blue", "colour"),
+    ("ordering=colour", "ordering"),
+    ("ordering=-colour,title", "ordering"),
+    ("published_since=yesterday", "published_since"),
+    ("published_since=9999-12-31T23:59:59-23:59", "published_since"),
+    ("fields=title,colour", "fields"),
+    ("expand=colour", "expand"),
+    ("locale=fr", "locale"),
+]
+# Each collection's own filters.
+BAD_FILTERS = {
+    "side-effects": [
         ("review_due_before=next-week", "review_due_before"),
         ("review_due_after=2026-13-45", "review_due_after"),
-        ("published_since=yesterday", "published_since"),
-        ("published_since=9999-12-31T23:59:59-23:59", "published_since"),
         ("frequency=sometimes", "frequency"),
-        ("fields=title,colour", "fields"),
-        ("expand=colour", "expand"),
-        ("locale=fr", "locale"),
+    ],
+    "treatment-forms": [("route=rectal", "route"), ("setting=garden", "setting")],
+    "eligibility-rules": [("kind=maybe", "kind"), ("outcome=perhaps", "outcome")],
+    "faqs": [("topic=weather", "topic")],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "parameter"),
+    [
+        *(
+            (f"/api/v1/{collection}/", query, parameter)
+            for collection, filters in BAD_FILTERS.items()
+            for query, parameter in BAD_LIST_PARAMETERS + filters
+        ),
+        *(("/api/v1/search/", f"q=x&{query}", parameter) for query, parameter in BAD_PAGING),
+        *(("/api/v1/manifest/", query, parameter) for query, parameter in BAD_PAGING),
+        *(
+            ("/api/v1/sync/", query, parameter)
+            for query, parameter in BAD_PAGING
+            if parameter == "limit"  # sync pages by cursor, not offset
+        ),
     ],
 )
-def test_bad_list_parameter_is_a_400_naming_it(api, query, parameter):
-    assert_problem(api.get(f"/api/v1/side-effects/?{query}"), 400, parameter)
+def test_bad_list_parameter_is_a_400_naming_it(api, path, query, parameter):
+    assert_problem(api.get(f"{path}?{query}"), 400, parameter)
 
 
 @pytest.mark.parametrize(

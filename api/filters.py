@@ -17,13 +17,29 @@ LIST_PARAMETERS = {"limit", "offset", "ordering", "search", "fields", "expand", 
 DETAIL_PARAMETERS = {"fields", "expand", "locale", "format"}
 
 
+def content_languages() -> list[str]:
+    """The codes of the languages content is written in: the values `?locale=` takes."""
+    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+
 def requested_locale(request) -> str:
     """`?locale=` (a content language code), or the default language."""
     locale = request.query_params.get("locale", settings.LANGUAGE_CODE)
-    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    codes = content_languages()
     if locale not in codes:
         raise ValidationError({"locale": [f"Must be one of: {', '.join(codes)}."]})
     return locale
+
+
+# How OpenAPI describes a query parameter that takes comma-separated values (`?fields=a,b`):
+# an array, serialized in the form style without exploding it into repeated parameters.
+# https://spec.openapis.org/oas/v3.0.3#style-values
+COMMA_SEPARATED = {"style": "form", "explode": False}
+
+
+def comma_separated_schema(values) -> dict:
+    """The schema of a comma-separated parameter that takes any of `values`."""
+    return {"type": "array", "items": {"type": "string", "enum": list(values)}}
 
 
 def reject_unknown_parameters(request, allowed: set[str]) -> None:
@@ -84,14 +100,15 @@ class StrictOrderingFilter(filters.OrderingFilter):
         ]
 
     def get_schema_operation_parameters(self, view):
+        terms = [term for name in view.ordering_fields for term in (name, f"-{name}")]
         return [
             {
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "Comma-separated fields to order by, '-' first for descending: "
-                f"{', '.join(view.ordering_fields)}.",
-                "schema": {"type": "string"},
+                "description": "Fields to order by, comma-separated; '-' first for descending.",
+                "schema": comma_separated_schema(terms),
+                **COMMA_SEPARATED,
             }
         ]
 

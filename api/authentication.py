@@ -14,7 +14,6 @@ address's anonymous limit, so a stream of bad keys is throttled too.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
 
 from syndication.enums import ANONYMOUS_TIER
@@ -23,7 +22,7 @@ from syndication.selectors import InvalidApiKey, active_api_key
 from syndication.services import record_use
 
 from . import ratelimit
-from .errors import PROBLEM_CONTENT_TYPE, problem
+from .errors import problem_response
 
 API_PREFIX = "/api/"
 CREDENTIAL_HEADERS = ("Authorization", "X-API-Key")
@@ -132,15 +131,6 @@ def authenticate(request) -> ApiClient:
     api_key = active_api_key(raw)
     record_use(api_key)
     return ApiClient(address=address, api_key=api_key, partner=api_key.partner)
-
-
-def problem_response(status: int, detail: str, headers: dict | None = None) -> JsonResponse:
-    return JsonResponse(
-        problem(status, detail),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-        headers=headers,
-    )
 
 
 class ApiAccessMiddleware:

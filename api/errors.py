@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from django.http import JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -58,21 +59,51 @@ def problem_exception_handler(exc, context):
     )
 
 
-def api_not_found(request):
-    """404 for an address under /api/ that no endpoint answers (routed last under /api/)."""
+def problem_response(status: int, detail: str, headers: dict | None = None) -> JsonResponse:
+    """A problem document as a response, for code outside DRF's views (middleware, handlers)."""
     return JsonResponse(
-        problem(404, f"There is no endpoint at {request.path}."),
-        status=404,
+        problem(status, detail),
+        status=status,
         content_type=PROBLEM_CONTENT_TYPE,
+        headers=headers,
     )
 
 
-def server_error(request):
-    """500: problem+json under /api/, Django's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            problem(500, "The server failed to answer; the error has been logged."),
-            status=500,
-            content_type=PROBLEM_CONTENT_TYPE,
+def is_api_request(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+# The API is read-only and takes no cookies, so there is no cross-site request to forge; a
+# CSRF check here would answer a POST with Django's HTML 403 page instead of this 404.
+@csrf_exempt
+def api_not_found(request):
+    """404 for an address under /api/ that no endpoint answers (routed last under /api/)."""
+    return problem_response(404, f"There is no endpoint at {request.path}.")
+
+
+# Django's error handlers (cms/urls.py), for errors raised outside any DRF view (in
+# middleware, e.g. a Host header not in ALLOWED_HOSTS): problem+json under /api/, Django's
+# pages elsewhere. None of them may read the Host header: it may be the error.
+
+
+def bad_request(request, exception):
+    """400: a malformed request, or one for a host this server does not serve."""
+    if is_api_request(request):
+        return problem_response(
+            400, "The request is malformed, or names a host this server does not serve."
         )
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """403: a request refused before it reached a view."""
+    if is_api_request(request):
+        return problem_response(403, "This request is not allowed.")
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    """500: an unexpected error."""
+    if is_api_request(request):
+        return problem_response(500, "The server failed to answer; the error has been logged.")
     return defaults.server_error(request)

@@ -11,19 +11,35 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from content_models import enums
-from content_models.selectors import in_choice_order, in_ranking_order, search_ranking
+from content_models.selectors import in_choice_order, in_ranking_order, live_items, search_hits
 
 LIST_PARAMETERS = {"limit", "offset", "ordering", "search", "fields", "expand", "locale", "format"}
 DETAIL_PARAMETERS = {"fields", "expand", "locale", "format"}
 
 
+def content_languages() -> list[str]:
+    """The codes of the languages content is written in: the values `?locale=` takes."""
+    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+
 def requested_locale(request) -> str:
     """`?locale=` (a content language code), or the default language."""
     locale = request.query_params.get("locale", settings.LANGUAGE_CODE)
-    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    codes = content_languages()
     if locale not in codes:
         raise ValidationError({"locale": [f"Must be one of: {', '.join(codes)}."]})
     return locale
+
+
+# How OpenAPI describes a query parameter that takes comma-separated values (`?fields=a,b`):
+# an array, serialized in the form style without exploding it into repeated parameters.
+# https://spec.openapis.org/oas/v3.0.3#style-values
+COMMA_SEPARATED = {"style": "form", "explode": False}
+
+
+def comma_separated_schema(values) -> dict:
+    """The schema of a comma-separated parameter that takes any of `values`."""
+    return {"type": "array", "items": {"type": "string", "enum": list(values)}}
 
 
 def reject_unknown_parameters(request, allowed: set[str]) -> None:
@@ -84,14 +100,15 @@ class StrictOrderingFilter(filters.OrderingFilter):
         ]
 
     def get_schema_operation_parameters(self, view):
+        terms = [term for name in view.ordering_fields for term in (name, f"-{name}")]
         return [
             {
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "Comma-separated fields to order by, '-' first for descending: "
-                f"{', '.join(view.ordering_fields)}.",
-                "schema": {"type": "string"},
+                "description": "Fields to order by, comma-separated; '-' first for descending.",
+                "schema": comma_separated_schema(terms),
+                **COMMA_SEPARATED,
             }
         ]
 
@@ -105,7 +122,8 @@ def order_by_field(model, field_name: str, *, descending: bool) -> OrderBy:
 class WagtailSearchFilter(filters.BaseFilterBackend):
     """`?search=`: full-text search within the collection, combined with any other filter.
 
-    Results come in relevance order unless `?ordering=` is given.
+    Results come in relevance order unless `?ordering=` is given. The search ranks the live
+    items of the view's language; the other filters then keep those they match.
     """
 
     search_param = "search"
@@ -114,10 +132,11 @@ class WagtailSearchFilter(filters.BaseFilterBackend):
         query = request.query_params.get(self.search_param, "").strip()
         if not query:
             return queryset
-        ranking = search_ranking(queryset.model, query)
+        candidates = live_items(queryset.model, locale=view.locale, related_depth=None)
+        ranked_ids = [hit.pk for hit in search_hits(candidates, query)]
         if request.query_params.get("ordering"):
-            return queryset.filter(pk__in=list(ranking))
-        return in_ranking_order(queryset, ranking)
+            return queryset.filter(pk__in=ranked_ids)
+        return in_ranking_order(queryset, ranked_ids)
 
     def get_schema_operation_parameters(self, view):
         return [

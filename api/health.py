@@ -3,7 +3,7 @@
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 
-from .errors import PROBLEM_CONTENT_TYPE, problem
+from .errors import problem_response
 
 
 # Outside the per-request transaction (ATOMIC_REQUESTS): opening it needs the database, and
@@ -19,9 +19,5 @@ def readyz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse(
-            problem(503, "The database cannot be reached."),
-            status=503,
-            content_type=PROBLEM_CONTENT_TYPE,
-        )
+        return problem_response(503, "The database cannot be reached.")
     return JsonResponse({"status": "ok"})

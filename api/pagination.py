@@ -56,6 +56,10 @@ def whole_number_parameter(request, name: str, default: int, minimum: int, maxim
         return default
     limits = f"from {minimum} to {maximum}" if maximum else f"{minimum} or more"
     message = f"Must be a whole number {limits}."
+    # ASCII digits only: int() also reads "5_0", " 50 " and other scripts' digits ("٥٠"), and
+    # refuses more digits than Python converts (sys.get_int_max_str_digits).
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValidationError({name: [message]})
     try:
         value = int(raw)
     except ValueError:

@@ -22,5 +22,8 @@ if settings.DEBUG:
 # Wagtail serves page previews and the (headless) page tree last, so it never shadows the API.
 urlpatterns += [path("", include(wagtail_urls))]
 
-# An unexpected error under /api/ answers in the API's own format.
+# Errors raised outside the API's views (in middleware, or unexpected ones) answer in the
+# API's own format under /api/.
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
 handler500 = "api.errors.server_error"

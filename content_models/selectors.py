@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
+from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
 from .generation import ContentGeneration
@@ -141,8 +142,15 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
     relations may be expanded, 0 for items that show their relations as slugs only (items
     embedded in an article), None for items shown without relations (search hits).
     """
-    queryset = ArticlePage.objects.live() if model is ArticlePage else model.objects.all()
-    queryset = queryset.filter(live_q(), locale__language_code=locale).select_related("locale")
+    # An article under a view restriction (password, login, groups) is for the readers the
+    # restriction admits, which an anonymous API is not; `public()` costs one query.
+    queryset = ArticlePage.objects.live().public() if model is ArticlePage else model.objects.all()
+    # The locale by a subquery, not a join: the search backend filters only on the model's own
+    # fields that its `search_fields` declare (`LIVE_FILTER_FIELDS`), and `search_hits`
+    # searches this queryset.
+    queryset = queryset.filter(
+        live_q(), locale__in=Locale.objects.filter(language_code=locale)
+    ).select_related("locale")
     if related_depth is None:
         return queryset
     if _has_reviewer(model):
@@ -155,24 +163,26 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
 SEARCH_HIT_LIMIT = 500
 
 
-def search_ranking(model: type[Model], query: str) -> dict[int, float]:
-    """Item id -> relevance for a full-text query, best first (PostgreSQL full-text search
-    or SQLite FTS5, through Wagtail's search backend).
+def search_hits(queryset: QuerySet, query: str) -> list:
+    """The items of `queryset` (e.g. `live_items`) that match a full-text query, best first,
+    each with its relevance in `search_score`: at most `SEARCH_HIT_LIMIT` (PostgreSQL
+    full-text search or SQLite FTS5, through Wagtail's search backend).
 
-    It ranks over every row of the model; callers intersect the ids with a live queryset,
-    so any filter combines with search and nothing unpublished can come through.
+    The database backends rank only the rows the queryset selects, so drafts and other
+    languages never take a live item's place within the limit. The backend accepts filters
+    only on fields the model's `search_fields` declares as `FilterField`s.
     """
-    results = get_search_backend().search(query, model).annotate_score("_score")
-    return {item.pk: item._score for item in results[:SEARCH_HIT_LIMIT]}
+    results = get_search_backend().search(query, queryset).annotate_score("search_score")
+    return list(results[:SEARCH_HIT_LIMIT])
 
 
-def in_ranking_order(queryset: QuerySet, ranking: dict[int, float]) -> QuerySet:
+def in_ranking_order(queryset: QuerySet, ranked_ids: list[int]) -> QuerySet:
     """The queryset narrowed to the ranked ids, best match first."""
     order = Case(
-        *[When(pk=pk, then=position) for position, pk in enumerate(ranking)],
+        *[When(pk=pk, then=position) for position, pk in enumerate(ranked_ids)],
         output_field=IntegerField(),
     )
-    return queryset.filter(pk__in=list(ranking)).order_by(order)
+    return queryset.filter(pk__in=ranked_ids).order_by(order)
 
 
 def in_choice_order(field_name: str, choices) -> Case:

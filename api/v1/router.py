@@ -26,6 +26,8 @@ COLLECTIONS = {
     "articles": ArticleViewSet,
     "reviewers": ReviewerViewSet,
 }
+# Each collection's item type (`side-effect`), as items, search hits and the manifest name it.
+TYPE_NAMES = [viewset.serializer_class.type_name for viewset in COLLECTIONS.values()]
 
 router = SimpleRouter()
 for prefix, viewset in COLLECTIONS.items():

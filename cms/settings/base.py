@@ -185,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProcessPhaseEnum": "content_models.enums.ProcessPhase",
         "TimingEnum": "content_models.enums.Timing",
+        # The item types, as search hits and the manifest name them (items name their own).
+        "ItemTypeEnum": "api.v1.router.TYPE_NAMES",
     },
 }
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=0)

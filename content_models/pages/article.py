@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
-from ..snippets.base import MedicallyReviewed, ReferenceLink
+from ..snippets.base import LIVE_FILTER_FIELDS, MedicallyReviewed, ReferenceLink
 
 
 class ArticleIndexPage(Page):
@@ -38,6 +38,7 @@ class ArticlePage(MedicallyReviewed, Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("next_review_due"),
+        *LIVE_FILTER_FIELDS,
     ]
     parent_page_types: ClassVar = ["content_models.ArticleIndexPage"]
     subpage_types: ClassVar = []

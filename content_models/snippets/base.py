@@ -49,6 +49,16 @@ WAGTAIL_FIELD_NAMES = {
     "next_review_due",
 }
 
+# What `selectors.live_items` filters on (published, not expired, one language). The API's
+# searches search that queryset, and the search backend refuses to filter on a field that
+# `search_fields` does not declare as a FilterField. The database backends filter the table
+# itself, so these declarations need no `update_index`.
+LIVE_FILTER_FIELDS = [
+    index.FilterField("live"),
+    index.FilterField("expire_at"),
+    index.FilterField("locale"),
+]
+
 SLUG_HELP_TEXT = (
     "The last part of the item's web address, e.g. 'nasal-spray'. Filled in from the title "
     "above; change it only before the item is first published, as partners link to it."

@@ -7,7 +7,13 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..enums import EvidenceStrength
-from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink, TreatmentFormLink
+from .base import (
+    LIVE_FILTER_FIELDS,
+    MedicallyReviewed,
+    PublishableSnippet,
+    ReferenceLink,
+    TreatmentFormLink,
+)
 
 
 class Condition(MedicallyReviewed, PublishableSnippet):
@@ -48,8 +54,7 @@ class Condition(MedicallyReviewed, PublishableSnippet):
         index.SearchField("description"),
         index.FilterField("evidence_strength"),
         index.FilterField("next_review_due"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

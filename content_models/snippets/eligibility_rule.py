@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from ..enums import AnswerType, RuleKind, RuleOutcome
 from .base import (
+    LIVE_FILTER_FIELDS,
     MedicallyReviewed,
     PublishableSnippet,
     ReferenceLink,
@@ -144,8 +145,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
         index.FilterField("kind"),
         index.FilterField("outcome"),
         index.FilterField("next_review_due"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

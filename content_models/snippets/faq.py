@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..enums import FaqTopic
-from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink
+from .base import LIVE_FILTER_FIELDS, MedicallyReviewed, PublishableSnippet, ReferenceLink
 
 
 class FAQ(MedicallyReviewed, PublishableSnippet):
@@ -36,8 +36,7 @@ class FAQ(MedicallyReviewed, PublishableSnippet):
         index.SearchField("answer"),
         index.FilterField("topic"),
         index.FilterField("next_review_due"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Tit
 from wagtail.search import index
 
 from ..enums import ReferenceKind
-from .base import PublishableSnippet
+from .base import LIVE_FILTER_FIELDS, PublishableSnippet
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -88,8 +88,7 @@ class Reference(PublishableSnippet):
         index.SearchField("trial_id"),
         index.FilterField("kind"),
         index.FilterField("year"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

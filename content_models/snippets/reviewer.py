@@ -5,7 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.search import index
 
-from .base import PublishableSnippet
+from .base import LIVE_FILTER_FIELDS, PublishableSnippet
 
 
 class MedicalReviewer(PublishableSnippet):
@@ -42,8 +42,7 @@ class MedicalReviewer(PublishableSnippet):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("specialty"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

@@ -13,7 +13,13 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..enums import Frequency, Severity, Timing
-from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink, TreatmentFormLink
+from .base import (
+    LIVE_FILTER_FIELDS,
+    MedicallyReviewed,
+    PublishableSnippet,
+    ReferenceLink,
+    TreatmentFormLink,
+)
 
 
 class SideEffect(MedicallyReviewed, PublishableSnippet):
@@ -71,8 +77,7 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
         index.FilterField("severity"),
         index.FilterField("timing"),
         index.FilterField("next_review_due"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

@@ -17,7 +17,13 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from ..enums import ProcessPhase, Route
-from .base import MedicallyReviewed, PublishableSnippet, ReferenceLink, errors_from
+from .base import (
+    LIVE_FILTER_FIELDS,
+    MedicallyReviewed,
+    PublishableSnippet,
+    ReferenceLink,
+    errors_from,
+)
 
 # Sentences, not single words: a two-line box shows them whole.
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
@@ -125,8 +131,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         index.SearchField("description"),
         index.FilterField("route"),
         index.FilterField("next_review_due"),
-        index.FilterField("locale"),
-        index.FilterField("live"),
+        *LIVE_FILTER_FIELDS,
     ]
 
     class Meta(PublishableSnippet.Meta):

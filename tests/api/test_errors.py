@@ -1,7 +1,11 @@
 """Bad input gets a 400 naming the problem, and every error is RFC 9457 problem+json."""
 
+import json
+
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from tests.factories import SideEffectFactory
 
@@ -11,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def assert_problem(response, status: int, parameter: str | None = None) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
+    body = json.loads(response.content)
     assert body["status"] == status
     assert {"type", "title", "detail"} <= set(body)
     if parameter:
@@ -20,30 +24,68 @@ def assert_problem(response, status: int, parameter: str | None = None) -> dict:
     return body
 
 
-@pytest.mark.parametrize(
-    ("query", "parameter"),
-    [
-        ("limit=101", "limit"),
-        ("limit=-1", "limit"),
-        ("limit=0", "limit"),
-        ("limit=ten", "limit"),
-        ("offset=-5", "offset"),
-        ("offset=first", "offset"),
-        ("colour=blue", "colour"),
-        ("ordering=colour", "ordering"),
-        ("ordering=-colour,title", "ordering"),
+# `?limit=` and `?offset=`, as every list and search reads them: whole numbers in ASCII
+# digits within bounds, nothing Python's int() would also read.
+BAD_PAGING = [
+    ("limit=101", "limit"),
+    ("limit=-1", "limit"),
+    ("limit=0", "limit"),
+    ("limit=ten", "limit"),
+    ("limit=5_0", "limit"),
+    ("limit=%2050", "limit"),
+    ("limit=%2B50", "limit"),
+    ("limit=%D9%A5%D9%A0", "limit"),  # Arabic-Indic digits for 50
+    ("limit=%EF%BC%95", "limit"),  # a fullwidth 5
+    ("offset=-5", "offset"),
+    ("offset=first", "offset"),
+    ("offset=1_0", "offset"),
+    ("offset=10%20", "offset"),
+    ("offset=" + "9" * 5000, "offset"),  # more digits than int() converts
+]
+# What every collection's list takes the same way.
+BAD_LIST_PARAMETERS = [
+    *BAD_PAGING,
+    ("colour=blue", "colour"),
+    ("ordering=colour", "ordering"),
+    ("ordering=-colour,title", "ordering"),
+    ("published_since=yesterday", "published_since"),
+    ("published_since=9999-12-31T23:59:59-23:59", "published_since"),
+    ("fields=title,colour", "fields"),
+    ("expand=colour", "expand"),
+    ("locale=fr", "locale"),
+]
+# Each collection's own filters.
+BAD_FILTERS = {
+    "side-effects": [
         ("review_due_before=next-week", "review_due_before"),
         ("review_due_after=2026-13-45", "review_due_after"),
-        ("published_since=yesterday", "published_since"),
-        ("published_since=9999-12-31T23:59:59-23:59", "published_since"),
         ("frequency=sometimes", "frequency"),
-        ("fields=title,colour", "fields"),
-        ("expand=colour", "expand"),
-        ("locale=fr", "locale"),
+    ],
+    "treatment-forms": [("route=rectal", "route"), ("setting=garden", "setting")],
+    "eligibility-rules": [("kind=maybe", "kind"), ("outcome=perhaps", "outcome")],
+    "faqs": [("topic=weather", "topic")],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "parameter"),
+    [
+        *(
+            (f"/api/v1/{collection}/", query, parameter)
+            for collection, filters in BAD_FILTERS.items()
+            for query, parameter in BAD_LIST_PARAMETERS + filters
+        ),
+        *(("/api/v1/search/", f"q=x&{query}", parameter) for query, parameter in BAD_PAGING),
+        *(("/api/v1/manifest/", query, parameter) for query, parameter in BAD_PAGING),
+        *(
+            ("/api/v1/sync/", query, parameter)
+            for query, parameter in BAD_PAGING
+            if parameter == "limit"  # sync pages by cursor, not offset
+        ),
     ],
 )
-def test_bad_list_parameter_is_a_400_naming_it(api, query, parameter):
-    assert_problem(api.get(f"/api/v1/side-effects/?{query}"), 400, parameter)
+def test_bad_list_parameter_is_a_400_naming_it(api, path, query, parameter):
+    assert_problem(api.get(f"{path}?{query}"), 400, parameter)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +139,30 @@ def test_unknown_slug_is_a_404(api):
 def test_unknown_address_under_the_api_is_a_404_problem(api):
     assert_problem(api.get("/api/v1/colours/"), 404)
     assert_problem(api.get("/api/v9/"), 404)
+
+
+def test_post_to_an_unknown_address_is_a_404_problem_despite_csrf_checks():
+    # Django's test client skips CSRF checks unless told otherwise; a browser's would not.
+    client = Client(enforce_csrf_checks=True)
+    assert_problem(client.post("/api/v1/nowhere/"), 404)
+
+
+def test_host_not_served_is_a_400_problem(api):
+    assert_problem(api.get("/api/v1/", HTTP_HOST="attacker.example"), 400)
+
+
+def test_host_not_served_outside_the_api_is_django_page(client):
+    response = client.get("/healthz", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_permission_denied_before_any_view_is_a_403_problem(api, monkeypatch):
+    def refuse(request):
+        raise PermissionDenied
+
+    monkeypatch.setattr("api.authentication.authenticate", refuse)
+    assert_problem(api.get("/api/v1/"), 403)
 
 
 def test_wrong_method_is_a_405_with_allow(api):

@@ -7,7 +7,7 @@ from content_models.models import ArticlePage
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("articles", ArticleSerializer)
+@content_schema("articles")
 class ArticleViewSet(ContentViewSet):
     model = ArticlePage
     serializer_class = ArticleSerializer

@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,10 +16,13 @@ from rest_framework.response import Response
 from api.authentication import api_client
 from api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from api.filters import (
+    COMMA_SEPARATED,
     DETAIL_PARAMETERS,
     LIST_PARAMETERS,
     StrictOrderingFilter,
     WagtailSearchFilter,
+    comma_separated_schema,
+    content_languages,
     reject_unknown_parameters,
     requested_locale,
 )
@@ -30,8 +34,9 @@ from content_models.selectors import live_items
 LOCALE_PARAMETER = OpenApiParameter(
     "locale",
     OpenApiTypes.STR,
-    enum=["en", "es"],
-    description="Content language (default: en).",
+    enum=content_languages(),
+    default=settings.LANGUAGE_CODE,
+    description="Content language.",
 )
 PUBLICATION_ORDERING = {
     "first_published_at": "first_published_at",
@@ -164,35 +169,63 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-def content_schema(resource: str, serializer):
-    """OpenAPI documentation shared by every collection's list and detail."""
-    fields = OpenApiParameter(
+def fields_parameter(fields) -> OpenApiParameter:
+    """`?fields=`, offering these fields."""
+    return OpenApiParameter(
         "fields",
-        OpenApiTypes.STR,
-        description="Comma-separated fields to return (id and type always come). "
-        f"Available: {', '.join(serializer.Meta.fields)}.",
+        comma_separated_schema(fields),
+        description="Fields to return, comma-separated (id, type and attribution always come).",
+        **COMMA_SEPARATED,
     )
-    expand = OpenApiParameter(
-        "expand",
-        OpenApiTypes.STR,
-        description="Comma-separated relations to embed in full instead of as slugs: "
-        f"{', '.join(serializer.expandable_fields())}.",
-    )
-    return extend_schema_view(
-        list=extend_schema(
-            summary=f"List published {resource}",
-            parameters=[fields, expand, LOCALE_PARAMETER],
-            responses={200: serializer(many=True), **PROBLEM_RESPONSES},
-        ),
-        retrieve=extend_schema(
-            summary=f"One published item of {resource}, by slug",
-            parameters=[SLUG_PARAMETER, fields, expand, LOCALE_PARAMETER, FORMAT_PARAMETER],
-            responses={
-                (200, "application/json"): OpenApiResponse(
-                    serializer, description=DETAIL_DESCRIPTION
-                ),
-                (200, "application/ld+json"): OpenApiTypes.OBJECT,
-                **DETAIL_PROBLEM_RESPONSES,
-            },
-        ),
-    )
+
+
+def expand_parameters(serializer) -> list[OpenApiParameter]:
+    """`?expand=`, for a collection whose items have relations to expand."""
+    expandable = serializer.expandable_fields()
+    if not expandable:
+        return []
+    return [
+        OpenApiParameter(
+            "expand",
+            comma_separated_schema(expandable),
+            description="Relations to embed in full instead of as slugs, comma-separated.",
+            **COMMA_SEPARATED,
+        )
+    ]
+
+
+def content_schema(resource: str):
+    """OpenAPI documentation shared by every collection's list and detail (a class decorator
+    for a `ContentViewSet`)."""
+
+    def document(viewset: type[ContentViewSet]) -> type[ContentViewSet]:
+        serializer = viewset.serializer_class
+        all_fields = serializer.Meta.fields
+        list_fields = [name for name in all_fields if name not in viewset.detail_only_fields]
+        expand = expand_parameters(serializer)
+        return extend_schema_view(
+            list=extend_schema(
+                summary=f"List published {resource}",
+                parameters=[fields_parameter(list_fields), *expand, LOCALE_PARAMETER],
+                responses={200: serializer(many=True), **PROBLEM_RESPONSES},
+            ),
+            retrieve=extend_schema(
+                summary=f"One published item of {resource}, by slug",
+                parameters=[
+                    SLUG_PARAMETER,
+                    fields_parameter(all_fields),
+                    *expand,
+                    LOCALE_PARAMETER,
+                    FORMAT_PARAMETER,
+                ],
+                responses={
+                    (200, "application/json"): OpenApiResponse(
+                        serializer, description=DETAIL_DESCRIPTION
+                    ),
+                    (200, "application/ld+json"): OpenApiTypes.OBJECT,
+                    **DETAIL_PROBLEM_RESPONSES,
+                },
+            ),
+        )(viewset)
+
+    return document

@@ -7,7 +7,7 @@ from content_models.models import Condition
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("conditions treated", ConditionSerializer)
+@content_schema("conditions treated")
 class ConditionViewSet(ContentViewSet):
     model = Condition
     serializer_class = ConditionSerializer

@@ -7,7 +7,7 @@ from content_models.models import EligibilityRule
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("eligibility rules", EligibilityRuleSerializer)
+@content_schema("eligibility rules")
 class EligibilityRuleViewSet(ContentViewSet):
     model = EligibilityRule
     serializer_class = EligibilityRuleSerializer

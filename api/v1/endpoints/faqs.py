@@ -7,7 +7,7 @@ from content_models.models import FAQ
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("FAQs", FaqSerializer)
+@content_schema("FAQs")
 class FaqViewSet(ContentViewSet):
     model = FAQ
     serializer_class = FaqSerializer

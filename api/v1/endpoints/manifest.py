@@ -4,7 +4,7 @@ from rest_framework.generics import ListAPIView
 
 from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
-from api.v1.router import COLLECTIONS
+from api.v1.router import COLLECTIONS, TYPE_NAMES
 from content_models.public_urls import api_path
 from content_models.selectors import live_item_versions
 
@@ -16,7 +16,7 @@ COLLECTION_BY_TYPE = {
 
 
 class ManifestEntrySerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=list(COLLECTION_BY_TYPE), help_text="The item's type.")
+    type = serializers.ChoiceField(choices=TYPE_NAMES, help_text="The item's type.")
     id = serializers.IntegerField(source="item_id")
     slug = serializers.SlugField(source="item_slug")
     url = serializers.SerializerMethodField(help_text="The item's detail in this API.")

@@ -7,7 +7,7 @@ from content_models.models import Reference
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("references", ReferenceSerializer)
+@content_schema("references")
 class ReferenceViewSet(ContentViewSet):
     model = Reference
     serializer_class = ReferenceSerializer

@@ -7,7 +7,7 @@ from content_models.models import MedicalReviewer
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("medical reviewers", ReviewerSerializer)
+@content_schema("medical reviewers")
 class ReviewerViewSet(ContentViewSet):
     model = MedicalReviewer
     serializer_class = ReviewerSerializer

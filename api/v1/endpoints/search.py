@@ -5,15 +5,41 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from api.authentication import api_client
-from api.filters import reject_unknown_parameters, requested_locale
+from api.filters import (
+    COMMA_SEPARATED,
+    comma_separated_schema,
+    content_languages,
+    reject_unknown_parameters,
+    requested_locale,
+)
 from api.pagination import LimitOffsetPagination
-from api.v1.router import COLLECTIONS
-from content_models.selectors import live_items, search_ranking
+from api.v1.router import COLLECTIONS, TYPE_NAMES
+from content_models.selectors import live_items, search_hits
 
 from ..serializers.base import AttributionSerializer
 from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
 
-HIT_FIELDS = {"slug", "title", "summary", "url", "html_url", "locale", "last_published_at"}
+
+class SearchHitSerializer(serializers.Serializer):
+    """What a hit shows, for the schema: each hit is written by its collection's serializer,
+    asked for these fields only."""
+
+    id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=TYPE_NAMES)
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField(allow_null=True, help_text="Null for a reference without one.")
+    url = serializers.URLField(help_text="The item in this API.")
+    html_url = serializers.URLField(
+        allow_null=True,
+        help_text="The item on the public site; null when no site address is configured.",
+    )
+    locale = serializers.ChoiceField(choices=content_languages())
+    last_published_at = serializers.DateTimeField()
+    attribution = AttributionSerializer()
+
+
+HIT_FIELDS = set(SearchHitSerializer._declared_fields)
 
 
 class SearchView(APIView):
@@ -27,9 +53,9 @@ class SearchView(APIView):
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
             OpenApiParameter(
                 "type",
-                OpenApiTypes.STR,
-                description="Comma-separated item types to search (default: all): "
-                + ", ".join(viewset.serializer_class.type_name for viewset in COLLECTIONS.values()),
+                comma_separated_schema(TYPE_NAMES),
+                description="Item types to search, comma-separated (default: all).",
+                **COMMA_SEPARATED,
             ),
             LOCALE_PARAMETER,
             OpenApiParameter(
@@ -50,16 +76,7 @@ class SearchView(APIView):
                     "count": serializers.IntegerField(),
                     "next": serializers.URLField(allow_null=True),
                     "previous": serializers.URLField(allow_null=True),
-                    "results": inline_serializer(
-                        "SearchHit",
-                        {
-                            "id": serializers.IntegerField(),
-                            "type": serializers.CharField(),
-                            **{name: serializers.CharField(allow_null=True) for name in HIT_FIELDS},
-                            "attribution": AttributionSerializer(),
-                        },
-                        many=True,
-                    ),
+                    "results": SearchHitSerializer(many=True),
                 },
             ),
             **PROBLEM_RESPONSES,
@@ -83,13 +100,9 @@ class SearchView(APIView):
         scored = []
         for type_name in wanted:
             serializer_class = serializers_by_type[type_name]
-            model = serializer_class.Meta.model
-            ranking = search_ranking(model, query)
-            items = live_items(model, locale=locale, related_depth=None)
-            scored += [
-                (ranking[item.pk], serializer_class, item)
-                for item in items.filter(pk__in=list(ranking))
-            ]
+            live = live_items(serializer_class.Meta.model, locale=locale, related_depth=None)
+            found = search_hits(live, query)
+            scored += [(hit.search_score, serializer_class, hit) for hit in found]
         scored.sort(key=lambda hit: hit[0], reverse=True)
 
         paginator = self.pagination_class()

@@ -7,7 +7,7 @@ from content_models.models import SideEffect
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("side effects", SideEffectSerializer)
+@content_schema("side effects")
 class SideEffectViewSet(ContentViewSet):
     model = SideEffect
     serializer_class = SideEffectSerializer

@@ -7,7 +7,7 @@ from content_models.models import TreatmentForm
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
-@content_schema("treatment forms", TreatmentFormSerializer)
+@content_schema("treatment forms")
 class TreatmentFormViewSet(ContentViewSet):
     model = TreatmentForm
     serializer_class = TreatmentFormSerializer

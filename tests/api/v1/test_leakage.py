@@ -2,10 +2,11 @@
 
 For every collection, every path by which an item can be read (its list and detail, search
 within its collection and across all, expansion from an item related to it, an article's
-body blocks, JSON-LD) and every kind of content that is not live (a draft never published,
-a draft change to a live item, an unpublished, an expired and a deleted item), the item's
-title, a distinctive marker, never appears. `test_a_live_item_shows_on_every_path` proves
-that the same marker does appear when the item is live, so each absence means something.
+body blocks, JSON-LD, the manifest and sync) and every kind of content that is not live (a
+draft never published, a draft change to a live item, an unpublished, an expired and a
+deleted item, and an article under a view restriction), the item's title and slug, distinctive
+markers, never appear. `test_a_live_item_shows_on_every_path` proves that the same marker
+does appear when the item is live, so each absence means something.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from tests.factories import (
     ArticlePageFactory,
@@ -30,8 +32,10 @@ pytestmark = pytest.mark.django_db
 
 MARKER = "Quetzalcoatl"
 MARKED_SLUG = "quetzalcoatl"
-# The title a live item keeps while a draft change (titled MARKER) waits for publication.
+# The title and slug a live item keeps while a draft change (titled and slugged with the
+# markers) waits for publication.
 LIVE_TITLE = "Ordinary published wording"
+LIVE_SLUG = "ordinary-item"
 
 
 def create(collection: str, *, title: str, slug: str, live: bool = True):
@@ -48,6 +52,8 @@ class Kind:
     hide: Callable
     # A draft change leaves the item live: its detail answers, with the live title.
     keeps_live_version: bool = False
+    # The collections whose items can be hidden this way (None: every collection).
+    collections: frozenset | None = None
 
 
 def create_draft(collection):
@@ -61,11 +67,12 @@ def create_marked(collection):
 
 
 def create_plain(collection):
-    return create(collection, title=LIVE_TITLE, slug="ordinary-item")
+    return create(collection, title=LIVE_TITLE, slug=LIVE_SLUG)
 
 
 def save_draft_change(collection, item):
     setattr(item, TITLE_FIELDS[collection], MARKER)
+    item.slug = MARKED_SLUG
     item.save_revision()
 
 
@@ -75,12 +82,31 @@ def expire(collection, item):
     item.save()
 
 
+def restrict(collection, article):
+    # Live and public until now; only readers with the password may see it.
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+
+
+def restrict_section(collection, article):
+    # A restriction covers the pages below the one it is set on: here, every article.
+    PageViewRestriction.objects.create(
+        page=article.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+
+
+# Only pages can be restricted, and articles are the only pages.
+PAGES = frozenset({"articles"})
+
 KINDS = {
     "draft": Kind(create_draft, hide=lambda collection, item: None),
     "draft-change": Kind(create_plain, hide=save_draft_change, keeps_live_version=True),
     "unpublished": Kind(create_marked, hide=lambda collection, item: item.unpublish()),
     "expired": Kind(create_marked, hide=expire),
     "deleted": Kind(create_marked, hide=lambda collection, item: item.delete()),
+    "restricted": Kind(create_marked, hide=restrict, collections=PAGES),
+    "in-restricted-section": Kind(create_marked, hide=restrict_section, collections=PAGES),
 }
 
 
@@ -141,6 +167,14 @@ class Path:
     is_detail: bool = False
     # A search for the marker, a word only the hidden version has.
     is_search: bool = False
+    # Items appear with their titles; the manifest names them by slug only.
+    shows_titles: bool = True
+
+    def shows(self, *, live_version: bool) -> str:
+        """What the item shows on this path when marked, or in its live version."""
+        if self.shows_titles:
+            return LIVE_TITLE if live_version else MARKER
+        return LIVE_SLUG if live_version else MARKED_SLUG
 
 
 # JSON-LD names treatment forms (a condition's possible treatments), side effects and
@@ -171,6 +205,9 @@ PATHS = {
         lambda collection, item: f"{embedding_article(collection, item)}?format=jsonld",
         collections=JSONLD_ARTICLE,
     ),
+    "manifest": Path(lambda collection, item: "/api/v1/manifest/?limit=100", shows_titles=False),
+    # The first call of a mirror: every live item, in full.
+    "sync": Path(lambda collection, item: "/api/v1/sync/"),
 }
 
 # A reference that is cited, or a reviewer named on content, cannot be deleted (the link
@@ -191,6 +228,14 @@ def paths_of(collection: str) -> list[str]:
     ]
 
 
+def kinds_of(collection: str) -> list[str]:
+    return [
+        name
+        for name, kind in KINDS.items()
+        if kind.collections is None or collection in kind.collections
+    ]
+
+
 @pytest.mark.parametrize(
     ("collection", "path"),
     [(collection, path) for collection in FACTORIES for path in paths_of(collection)],
@@ -201,7 +246,7 @@ def test_a_live_item_shows_on_every_path(api, collection, path):
     response = api.get(PATHS[path].url(collection, item))
 
     assert response.status_code == 200
-    assert MARKER in response.content.decode()
+    assert PATHS[path].shows(live_version=False) in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -210,7 +255,7 @@ def test_a_live_item_shows_on_every_path(api, collection, path):
         (collection, path, kind)
         for collection in FACTORIES
         for path in paths_of(collection)
-        for kind in KINDS
+        for kind in kinds_of(collection)
         if (collection, path, kind) not in IMPOSSIBLE
     ],
 )
@@ -232,4 +277,4 @@ def test_content_that_is_not_live_never_shows(api, collection, path, kind):
     if KINDS[kind].keeps_live_version:
         # The live version shows where the item does; a search for words that only the
         # draft has does not find it.
-        assert (LIVE_TITLE in body) is not PATHS[path].is_search
+        assert (PATHS[path].shows(live_version=True) in body) is not PATHS[path].is_search

@@ -1,15 +1,18 @@
 """The OpenAPI document is the API's contract: valid, complete, and every change reviewed."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from openapi_spec_validator import validate
 
-from api.v1.router import COLLECTIONS
+from api.v1.router import COLLECTIONS, TYPE_NAMES
 from content_models import enums
 from tests.api.snapshots import assert_matches_snapshot
+
+from .helpers import FACTORIES
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +71,73 @@ def test_schema_states_the_bounds_of_limit_and_offset(openapi):
         limit = parameters(openapi, path)["limit"]["schema"]
         assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
         assert parameters(openapi, path)["offset"]["schema"]["minimum"] == 0
+
+
+def comma_separated_values(parameter: dict) -> list[str]:
+    """The values of a parameter that takes them comma-separated, as OpenAPI says so."""
+    assert (parameter["style"], parameter["explode"]) == ("form", False), parameter
+    assert parameter["schema"]["type"] == "array"
+    return parameter["schema"]["items"]["enum"]
+
+
+def test_schema_lists_the_values_of_fields_expand_and_ordering(openapi):
+    side_effects = parameters(openapi, "/api/v1/side-effects/")
+    assert comma_separated_values(side_effects["ordering"]) == [
+        term for name in COLLECTIONS["side-effects"].ordering_fields for term in (name, f"-{name}")
+    ]
+    serializer = COLLECTIONS["side-effects"].serializer_class
+    assert comma_separated_values(side_effects["fields"]) == list(serializer.Meta.fields)
+    assert comma_separated_values(side_effects["expand"]) == serializer.expandable_fields()
+    # A list leaves out an article's body, and so does not offer it.
+    article_list = comma_separated_values(parameters(openapi, "/api/v1/articles/")["fields"])
+    article = comma_separated_values(parameters(openapi, "/api/v1/articles/{slug}/")["fields"])
+    assert set(article) - set(article_list) == {"body"}
+    # References and reviewers have no relation to expand.
+    assert "expand" not in parameters(openapi, "/api/v1/references/")
+    search_type = parameters(openapi, "/api/v1/search/")["type"]
+    assert comma_separated_values(search_type) == TYPE_NAMES
+
+
+def test_schema_offers_every_content_language_as_locale(openapi):
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    locales = [
+        parameter["schema"]
+        for operations in openapi["paths"].values()
+        for parameter in operations["get"].get("parameters", [])
+        if parameter["name"] == "locale"
+    ]
+    assert len(locales) > len(COLLECTIONS)
+    assert all(locale["enum"] == codes for locale in locales)
+    assert all(locale["default"] == settings.LANGUAGE_CODE for locale in locales)
+
+
+def test_schema_describes_a_search_hit_exactly(openapi):
+    hit = openapi["components"]["schemas"]["SearchHit"]
+    item_type = openapi["components"]["schemas"]["ItemTypeEnum"]
+    assert hit["properties"]["type"] == {"$ref": "#/components/schemas/ItemTypeEnum"}
+    assert item_type["enum"] == TYPE_NAMES
+    for name in ("id", "slug", "title", "url", "locale", "last_published_at"):
+        assert name in hit["required"]
+        assert not hit["properties"][name].get("nullable"), name
+
+
+@pytest.mark.django_db
+def test_api_accepts_every_value_the_schema_offers_comma_separated(api, openapi):
+    # Each collection has one item, so that its detail answers.
+    for collection, factory in FACTORIES.items():
+        factory(slug=f"one-{collection}")
+    checked = set()
+    for path, operations in openapi["paths"].items():
+        collection = path.split("/")[3]
+        url = path.replace("{slug}", f"one-{collection}")
+        query = {"q": "ketamine"} if path == "/api/v1/search/" else {}
+        for parameter in operations["get"].get("parameters", []):
+            if parameter.get("explode") is False:
+                values = ",".join(comma_separated_values(parameter))
+                response = api.get(url, {**query, parameter["name"]: values})
+                assert response.status_code == 200, (url, parameter["name"], response.content)
+                checked.add(parameter["name"])
+    assert checked == {"fields", "expand", "ordering", "type"}
 
 
 def test_schema_lists_every_field_of_every_item(openapi):

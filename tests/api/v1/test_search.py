@@ -11,6 +11,7 @@ import pytest
 from api.v1.router import COLLECTIONS
 from content_models.models import SideEffect
 from tests.api.snapshots import assert_matches_snapshot
+from tests.factories import SideEffectFactory
 
 from .helpers import FACTORIES, TITLE_FIELDS, get_json, normalised, translate
 
@@ -74,3 +75,15 @@ def test_search_in_a_locale_finds_that_languages_items_only(api):
 
     assert [(hit["title"], hit["locale"]) for hit in spanish] == [("Náuseas", "es")]
     assert english == []
+
+
+@pytest.mark.parametrize("url", [f"{SEARCH}?q=zanzibar", "/api/v1/side-effects/?search=zanzibar"])
+def test_drafts_and_other_languages_do_not_crowd_a_live_match_out_of_search(api, monkeypatch, url):
+    # Only three hits are ranked, and six items that are not live in English match better.
+    monkeypatch.setattr("content_models.selectors.SEARCH_HIT_LIMIT", 3)
+    SideEffectFactory(name="Zanzibar quartz", slug="live-match")
+    for number in range(3):
+        draft = SideEffectFactory(name="Zanzibar zanzibar", slug=f"draft-{number}", live=False)
+        translate("side-effects", draft, "es", "Zanzibar zanzibar")
+
+    assert [hit["slug"] for hit in get_json(api, url)["results"]] == ["live-match"]

@@ -11,16 +11,18 @@ from .selectors import is_live
 
 class ArticleLinkHandler(PageLinkHandler):
     """A link to an article resolves to its public page, or its API address when the public
-    site is not configured; a link to a page that is not live keeps its text but loses its
-    address, so rich text never leads to unpublished content."""
+    site is not configured; a link to a page that is not live, or under a view restriction,
+    keeps its text but loses its address, so rich text never leads where readers cannot go."""
 
     @classmethod
     def get_many(cls, attrs_list: list[dict]) -> list:
         # As Wagtail's, with each page's locale in the same query: an article's address names
         # its language, and a query per linked page would grow with the number of links.
         ids = [attrs.get("id") for attrs in attrs_list]
+        # Only pages anyone may view: a link to a restricted page keeps its text, not its address.
         pages = (
             Page.objects.filter(id__in=ids)
+            .public()
             .defer_streamfields()
             .specific()
             .select_related("locale", for_specific_subqueries=True)

@@ -3,12 +3,20 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
+from wagtail.models import PageViewRestriction
 
 from content_models.models import SideEffectTreatmentForm
-from tests.factories import FAQFactory, SideEffectFactory, TreatmentFormFactory
+from content_models.selectors import current_content_generation
+from tests.factories import (
+    ArticlePageFactory,
+    FAQFactory,
+    SideEffectFactory,
+    TreatmentFormFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +145,25 @@ def test_an_item_reaching_its_expiry_leaves_every_cached_response_at_once(api, n
     assert api.get("/api/v1/side-effects/nausea/").status_code == 404
     list_modified = api.get("/api/v1/side-effects/")["Last-Modified"]
     assert parse_http_date(list_modified) > parse_http_date(last_modified)
+
+
+def test_a_view_restriction_removes_an_article_from_cached_responses_at_once(api):
+    article = ArticlePageFactory(slug="members-only")
+    assert api.get("/api/v1/articles/members-only/").status_code == 200  # now cached
+
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="clinic"
+    )
+
+    assert api.get("/api/v1/articles/members-only/").status_code == 404
+    assert api.get("/api/v1/articles/").json()["count"] == 0
+
+
+def test_a_deploy_serves_no_response_cached_by_the_code_it_replaced(nausea):
+    """A deploy runs `migrate`; what the previous code cached is keyed by the old token."""
+    before = current_content_generation().token
+    call_command("migrate", verbosity=0)
+    assert current_content_generation().token != before
 
 
 def test_errors_are_not_cached(api, nausea):

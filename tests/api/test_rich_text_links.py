@@ -1,6 +1,7 @@
 """Links inside rich text lead readers to the public site (or the API), never to drafts."""
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from tests.factories import ArticlePageFactory, FAQFactory
 
@@ -34,3 +35,13 @@ def test_link_to_an_unpublished_article_keeps_its_text_but_no_address(api):
     answer = api.get(faq_linking_to(article)).json()["answer"]
     assert "<a>this article</a>" in answer
     assert "draft-article" not in answer
+
+
+def test_link_to_a_restricted_article_keeps_its_text_but_no_address(api):
+    article = ArticlePageFactory(slug="members-only")
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="clinic"
+    )
+    answer = api.get(faq_linking_to(article)).json()["answer"]
+    assert "<a>this article</a>" in answer
+    assert "members-only" not in answer

@@ -168,10 +168,19 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
+class YearField(forms.IntegerField):
+    def to_python(self, value):
+        # ASCII digits only, as for `limit`: int() also reads "2_019", " 2019" and other
+        # scripts' digits.
+        if value not in self.empty_values and not (value.isascii() and value.isdigit()):
+            raise forms.ValidationError("Enter a year in digits, e.g. 2019.", code="invalid")
+        return super().to_python(value)
+
+
 class YearFilter(django_filters.NumberFilter):
     """A whole year: 2019.5 is a 400, not rounded."""
 
-    field_class = forms.IntegerField
+    field_class = YearField
 
 
 class PublishedSinceFilterSet(django_filters.FilterSet):

@@ -110,8 +110,9 @@ def test_published_since_accepts_any_utc_offset(api):
     assert response.status_code == 200
 
 
-def test_year_that_is_not_whole_is_a_400(api):
-    assert_problem(api.get("/api/v1/references/?year=2019.5"), 400, "year")
+@pytest.mark.parametrize("year", ["2019.5", "2_019", " 2019", "٢٠١٩", "-2019"])
+def test_year_that_is_not_written_in_digits_is_a_400(api, year):
+    assert_problem(api.get("/api/v1/references/", {"year": year}), 400, "year")
 
 
 def test_list_only_parameter_on_a_detail_is_a_400(api):

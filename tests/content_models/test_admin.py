@@ -1,6 +1,7 @@
 """What editors find in the Wagtail admin: one menu, filterable lists, clear form errors."""
 
 import datetime
+from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -43,6 +44,9 @@ SNIPPET_MODELS = list(SNIPPET_FACTORIES)
 
 
 def snippet_url(model, view, *args):
+    # Wagtail registers the snippets' admin views as it loads the admin's URLs, which a test
+    # run on its own has not done yet.
+    import_module("wagtail.admin.urls")
     return reverse(model.snippet_viewset.get_url_name(view), args=args)
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.search.index import get_indexed_models
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from content_models.models import (
     FAQ,
@@ -123,6 +124,38 @@ def test_session_minimum_above_maximum_is_a_form_error_and_nothing_is_saved(admi
         response.content.decode()
     )
     assert not TreatmentForm.objects.exists()
+
+
+def test_yes_no_rule_with_a_number_range_is_a_form_error_and_nothing_is_saved(admin_client):
+    reference = ReferenceFactory()
+    response = admin_client.post(
+        snippet_url(EligibilityRule, "add") + "?locale=en",
+        nested_form_data(
+            {
+                "title": "Pregnancy",
+                "slug": "pregnancy",
+                "kind": "absolute_contraindication",
+                "summary": "Not given during pregnancy.",
+                "rationale": "The risks to a baby are not known.",
+                "question": "Are you pregnant?",
+                "answer_type": "yes_no",
+                "triggering_answer": "True",
+                "number_trigger_min": "1",
+                "number_trigger_max": "",
+                "number_unit": "",
+                "answer_options": streamfield([]),
+                "outcome": "not_eligible",
+                "treatment_form_links": inline_formset([]),
+                "reference_links": inline_formset([{"reference": reference.pk}], min=1),
+            }
+        ),
+    )
+    assert response.status_code == 200
+    assert (
+        "A yes/no question has no number range: clear the trigger range or change the answer type."
+        in response.content.decode()
+    )
+    assert not EligibilityRule.objects.exists()
 
 
 def test_a_reference_shows_where_it_is_cited(admin_client):

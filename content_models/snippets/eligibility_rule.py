@@ -59,7 +59,14 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
     """
 
     title = models.CharField(max_length=200, help_text="e.g. 'Uncontrolled high blood pressure'.")
-    kind = models.CharField(max_length=30, choices=RuleKind.choices)
+    kind = models.CharField(
+        max_length=30,
+        choices=RuleKind.choices,
+        help_text="Absolute contraindication: ketamine must not be given. Relative "
+        "contraindication: ketamine is usually avoided unless a clinician judges that the "
+        "benefit outweighs the risk. Precaution: ketamine can be given with extra care or "
+        "checks. Indication: a reason ketamine may help.",
+    )
     summary = models.TextField(help_text="One or two plain sentences shown in lists.")
     rationale = models.TextField(
         help_text="Why this matters for ketamine treatment, in plain words."
@@ -68,7 +75,12 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
         max_length=300,
         help_text="The screening question the patient answers, e.g. 'Are you pregnant?'",
     )
-    answer_type = models.CharField(max_length=10, choices=AnswerType.choices)
+    answer_type = models.CharField(
+        max_length=10,
+        choices=AnswerType.choices,
+        help_text="How the patient answers: yes or no, a number (e.g. how many medicines), or "
+        "one of several options.",
+    )
     triggering_answer = models.BooleanField(
         null=True,
         blank=True,

@@ -38,7 +38,12 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         max_length=20, choices=Route.choices, help_text="How the medicine enters the body."
     )
     summary = models.TextField(help_text="One or two plain sentences shown in lists and cards.")
-    description = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    description = RichTextField(
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text="The full explanation patients read: what this form is, how well it works "
+        "and how a plan is made, in plain words.",
+    )
     administration = RichTextField(
         blank=True,
         features=["bold", "italic", "ol", "ul", "link"],

@@ -6,12 +6,14 @@ from importlib import import_module
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.models import Locale
 from wagtail.search.index import get_indexed_models
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from content_models.models import (
     FAQ,
+    ArticlePage,
     Condition,
     EligibilityRule,
     MedicalReviewer,
@@ -21,6 +23,7 @@ from content_models.models import (
     TreatmentForm,
 )
 from tests.factories import (
+    ArticlePageFactory,
     ConditionFactory,
     EligibilityRuleFactory,
     FAQFactory,
@@ -213,16 +216,35 @@ def test_eligibility_rules_filter_by_kind(admin_client):
     assert "Pregnancy" not in response.content.decode()
 
 
-def test_clinical_lists_filter_by_review_due_date(admin_client):
+@pytest.mark.parametrize(
+    ("factory", "name_field"),
+    [
+        (TreatmentFormFactory, "name"),
+        (SideEffectFactory, "name"),
+        (EligibilityRuleFactory, "title"),
+        (ConditionFactory, "name"),
+        (FAQFactory, "question"),
+        (ArticlePageFactory, "title"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_clinical_lists_filter_by_review_due_date(admin_client, factory, name_field):
     today = timezone.localdate()
-    SideEffectFactory(name="Due this month", next_review_due=today + datetime.timedelta(days=20))
-    SideEffectFactory(name="Due next year", next_review_due=today + datetime.timedelta(days=300))
+    due_soon = today + datetime.timedelta(days=20)
+    factory(**{name_field: "Due this month"}, next_review_due=due_soon)
+    factory(**{name_field: "Due next year"}, next_review_due=today + datetime.timedelta(days=300))
+    model = factory._meta.model
+    # Articles are pages: their list is the page listing registered as "articles".
+    list_url = reverse("articles:index") if model is ArticlePage else snippet_url(model, "list")
+
     response = admin_client.get(
-        snippet_url(SideEffect, "list"),
-        {"next_review_due_to": (today + datetime.timedelta(days=30)).isoformat()},
+        list_url, {"next_review_due_to": (today + datetime.timedelta(days=30)).isoformat()}
     )
-    assert "Due this month" in response.content.decode()
-    assert "Due next year" not in response.content.decode()
+
+    html = response.content.decode()
+    assert "Due this month" in html
+    assert "Due next year" not in html
+    assert date_format(due_soon) in html  # the "Next review due" column
 
 
 @pytest.mark.parametrize("model", SNIPPET_MODELS, ids=lambda model: model.__name__)

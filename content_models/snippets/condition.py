@@ -52,7 +52,7 @@ class Condition(MedicallyReviewed, PublishableSnippet):
         index.SearchField("summary"),
         index.SearchField("description"),
         index.FilterField("evidence_strength"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         index.FilterField("locale"),
         index.FilterField("live"),
     ]

@@ -162,7 +162,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
         index.SearchField("rationale"),
         index.FilterField("kind"),
         index.FilterField("outcome"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         index.FilterField("locale"),
         index.FilterField("live"),
     ]

@@ -75,7 +75,7 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
         index.FilterField("frequency"),
         index.FilterField("severity"),
         index.FilterField("timing"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         index.FilterField("locale"),
         index.FilterField("live"),
     ]

@@ -129,7 +129,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         index.SearchField("summary"),
         index.SearchField("description"),
         index.FilterField("route"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         index.FilterField("locale"),
         index.FilterField("live"),
     ]

@@ -54,6 +54,26 @@ def snippet_url(model, view, *args):
     return reverse(model.snippet_viewset.get_url_name(view), args=args)
 
 
+def list_url(model):
+    # Articles are pages: their list is the page listing registered as "articles".
+    return reverse("articles:index") if model is ArticlePage else snippet_url(model, "list")
+
+
+# Each clinical content type's factory, and the field its list shows as the item's name.
+CLINICAL_LISTS = pytest.mark.parametrize(
+    ("factory", "name_field"),
+    [
+        (TreatmentFormFactory, "name"),
+        (SideEffectFactory, "name"),
+        (EligibilityRuleFactory, "title"),
+        (ConditionFactory, "name"),
+        (FAQFactory, "question"),
+        (ArticlePageFactory, "title"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+
+
 def test_clinical_content_menu_lists_every_content_type(admin_client):
     response = admin_client.get(reverse("wagtailadmin_home"))
     html = response.content.decode()
@@ -216,35 +236,38 @@ def test_eligibility_rules_filter_by_kind(admin_client):
     assert "Pregnancy" not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("factory", "name_field"),
-    [
-        (TreatmentFormFactory, "name"),
-        (SideEffectFactory, "name"),
-        (EligibilityRuleFactory, "title"),
-        (ConditionFactory, "name"),
-        (FAQFactory, "question"),
-        (ArticlePageFactory, "title"),
-    ],
-    ids=lambda value: getattr(value, "__name__", value),
-)
+@CLINICAL_LISTS
 def test_clinical_lists_filter_by_review_due_date(admin_client, factory, name_field):
     today = timezone.localdate()
     due_soon = today + datetime.timedelta(days=20)
     factory(**{name_field: "Due this month"}, next_review_due=due_soon)
     factory(**{name_field: "Due next year"}, next_review_due=today + datetime.timedelta(days=300))
-    model = factory._meta.model
-    # Articles are pages: their list is the page listing registered as "articles".
-    list_url = reverse("articles:index") if model is ArticlePage else snippet_url(model, "list")
 
     response = admin_client.get(
-        list_url, {"next_review_due_to": (today + datetime.timedelta(days=30)).isoformat()}
+        list_url(factory._meta.model),
+        {"next_review_due_to": (today + datetime.timedelta(days=30)).isoformat()},
     )
 
     html = response.content.decode()
     assert "Due this month" in html
     assert "Due next year" not in html
     assert date_format(due_soon) in html  # the "Next review due" column
+
+
+@CLINICAL_LISTS
+def test_clinical_lists_search_among_one_reviewers_items(admin_client, factory, name_field):
+    reviewer = MedicalReviewerFactory()
+    review = {"reviewed_by": reviewer, "last_reviewed_at": timezone.now()}
+    factory(**{name_field: "Ketamine and sleep"}, **review)
+    factory(**{name_field: "Ketamine and mood"})
+
+    response = admin_client.get(
+        list_url(factory._meta.model), {"q": "ketamine", "reviewed_by": reviewer.pk}
+    )
+
+    assert response.status_code == 200
+    assert "Ketamine and sleep" in response.content.decode()
+    assert "Ketamine and mood" not in response.content.decode()
 
 
 @pytest.mark.parametrize("model", SNIPPET_MODELS, ids=lambda model: model.__name__)

@@ -1,6 +1,8 @@
 """What editors find in the Wagtail admin: one menu, filterable lists, clear form errors."""
 
 import datetime
+import subprocess
+import sys
 from importlib import import_module
 
 import pytest
@@ -31,6 +33,7 @@ from tests.factories import (
     ReferenceFactory,
     SideEffectFactory,
     TreatmentFormFactory,
+    apply_to,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +192,66 @@ def test_a_reference_shows_where_it_is_cited(admin_client):
     response = admin_client.get(snippet_url(Reference, "usage", reference.pk))
     assert response.status_code == 200
     assert "Dissociation" in response.content.decode()
+
+
+def article_embedding(block_type: str, value) -> None:
+    ArticlePageFactory(title="What to expect", body=[{"type": block_type, "value": value}])
+
+
+def use_treatment_form(form) -> list[str]:
+    apply_to(SideEffectFactory(name="Nausea"), form)
+    article_embedding("treatment_form", form.pk)
+    return ["Nausea", "What to expect"]
+
+
+def use_side_effect(side_effect) -> list[str]:
+    article_embedding("side_effect_list", {"heading": "Side effects", "items": [side_effect.pk]})
+    return ["What to expect"]
+
+
+def use_reviewer(reviewer) -> list[str]:
+    review = {"reviewed_by": reviewer, "last_reviewed_at": timezone.now()}
+    SideEffectFactory(name="Nausea", **review)
+    ArticlePageFactory(title="What to expect", **review)
+    return ["Nausea", "What to expect"]
+
+
+@pytest.mark.parametrize(
+    ("factory", "use"),
+    [
+        (TreatmentFormFactory, use_treatment_form),
+        (SideEffectFactory, use_side_effect),
+        (MedicalReviewerFactory, use_reviewer),
+    ],
+    ids=["treatment form", "side effect", "medical reviewer"],
+)
+def test_an_item_shows_where_it_is_used(admin_client, factory, use):
+    item = factory()
+    users = use(item)
+
+    response = admin_client.get(snippet_url(type(item), "usage", item.pk))
+
+    assert response.status_code == 200
+    for title in users:
+        assert title in response.content.decode()
+
+
+def test_every_content_type_records_where_it_is_used_before_the_admin_is_loaded():
+    # In a fresh process: in this one, earlier tests may have loaded the admin. References and
+    # reviewers point to nothing, so only the types that do have anything to record.
+    names = ["TreatmentForm", "SideEffect", "EligibilityRule", "Condition", "FAQ"]
+    script = (
+        "import django; django.setup()\n"
+        "from django.apps import apps\n"
+        "from wagtail.models import ReferenceIndex\n"
+        f"models = [apps.get_model('content_models', name) for name in {names!r}]\n"
+        "print([model.__name__ for model in models if not ReferenceIndex.is_indexed(model)])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_cited_reference_cannot_be_deleted(admin_client):

@@ -3,6 +3,8 @@
 import datetime
 import uuid
 from collections.abc import Callable
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 import yaml
@@ -11,7 +13,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
+from modelcluster.models import get_all_child_relations
 from wagtail import blocks
+from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -28,10 +32,9 @@ from .models import (
     Reference,
     SideEffect,
     TreatmentForm,
-    TreatmentProcessStep,
 )
 from .selectors import next_expiry
-from .snippets.base import MedicallyReviewed
+from .snippets.base import MedicallyReviewed, errors_from
 
 DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
 
@@ -46,6 +49,19 @@ SECTIONS: dict[str, type[models.Model]] = {
     "faqs": FAQ,
     "articles": ArticlePage,
 }
+
+# Keys of the data file that list items by slug: the inline relation whose rows hold them, and
+# the field of a row that points to the item.
+LINK_KEYS = {
+    "references": ("reference_links", "reference"),
+    "treatment_forms": ("treatment_form_links", "treatment_form"),
+}
+# The data file's key for each inline relation, to name a broken row as the file does.
+DATA_FILE_KEYS = {relation: key for key, (relation, _row_field) in LINK_KEYS.items()}
+
+NO_REFERENCE_MESSAGE = (
+    "List at least one reference: every clinical statement must be traceable to its source."
+)
 
 
 @transaction.atomic
@@ -137,6 +153,9 @@ def load_demo_content(
     Returns how many items each section created.
     """
     data = _read_data_file(path)
+    # Snippet choosers in a StreamField validate through the snippets' admin viewsets, which
+    # Wagtail registers as it loads the admin's URLs: a management command has not loaded them.
+    import_module("wagtail.admin.urls")
     created = {}
     with transaction.atomic():
         loader = _DemoContentLoader(path)
@@ -191,12 +210,21 @@ class _DemoContentLoader:
 
     def _create_snippet(self, model, entry):
         item = model(locale=self.locale, live=False, **self._field_values(model, entry))
-        item.full_clean()
+        errors = errors_from(item.full_clean)
+        for key, messages in _problems_outside_full_clean(item).items():
+            errors.setdefault(key, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
         item.save()
         item.save_revision().publish()
 
     def _create_article(self, entry):
         page = ArticlePage(locale=self.locale, live=False, **self._field_values(ArticlePage, entry))
+        # Its own fields are checked as it is saved into the tree (Wagtail's save runs
+        # full_clean, whose slug check needs the parent page); the rest is checked now.
+        errors = _problems_outside_full_clean(page)
+        if errors:
+            raise ValidationError(errors)
         self._article_index().add_child(instance=page)
         page.save_revision().publish()
 
@@ -204,57 +232,49 @@ class _DemoContentLoader:
         """Model field values for an entry, with slugs resolved to the items they name."""
         values = {}
         for key, value in entry.items():
-            if key == "references":
-                values["reference_links"] = self._links(model, "reference_links", Reference, value)
-            elif key == "treatment_forms":
-                values["treatment_form_links"] = self._links(
-                    model, "treatment_form_links", TreatmentForm, value
-                )
+            field = _model_field(model, key)
+            if key in LINK_KEYS:
+                values[field.name] = self._links(field.related_model, LINK_KEYS[key][1], value)
             elif key == "process_steps":
-                values["process_steps"] = [
-                    TreatmentProcessStep(sort_order=position, **step)
+                values[key] = [
+                    field.related_model(sort_order=position, **step)
                     for position, step in enumerate(value)
                 ]
             elif key == "reviewed_by":
-                values["reviewed_by"] = self._find(MedicalReviewer, value)
+                values[key] = self._find(field.related_model, value)
             elif key == "answer_options":
-                values["answer_options"] = [{"type": "option", "value": option} for option in value]
+                values[key] = [{"type": "option", "value": option} for option in value]
             elif key == "body":
-                body_block = model._meta.get_field("body").stream_block
-                values["body"] = [
-                    {
-                        "type": block["type"],
-                        "value": self._resolve_slugs(
-                            body_block.child_blocks[block["type"]], block["value"]
-                        ),
-                    }
-                    for block in value
+                values[key] = [
+                    self._stream_child(field.stream_block, position, block)
+                    for position, block in enumerate(value)
                 ]
+            elif isinstance(field, models.DateTimeField) and type(value) is datetime.date:
+                # The data file gives review dates as days; store them as that day's start, UTC.
+                values[key] = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
             else:
-                values[key] = self._field_value(model, key, value)
+                values[key] = value
         return values
 
-    def _field_value(self, model, key, value):
-        try:
-            field = model._meta.get_field(key)
-        except FieldDoesNotExist as error:
-            raise DemoContentError(f"unknown field '{key}'.") from error
-        if isinstance(field, models.DateTimeField) and type(value) is datetime.date:
-            # The data file gives review dates as days; store them as that day's start, UTC.
-            value = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
-        return value
-
-    def _links(self, model, relation: str, target: type[models.Model], slugs) -> list:
-        try:
-            link_model = model._meta.get_field(relation).related_model
-        except FieldDoesNotExist as error:
-            raise DemoContentError(f"a {model._meta.verbose_name} has no '{relation}'.") from error
-        field_name = "reference" if target is Reference else "treatment_form"
+    def _links(self, link_model, row_field: str, slugs) -> list:
+        target = link_model._meta.get_field(row_field).related_model
         # Inline rows keep the file's order, as the editor's drag-and-drop order would.
         return [
-            link_model(sort_order=position, **{field_name: self._find(target, slug)})
+            link_model(sort_order=position, **{row_field: self._find(target, slug)})
             for position, slug in enumerate(slugs)
         ]
+
+    def _stream_child(self, stream_block, position: int, block) -> dict:
+        """One block of a body as Wagtail stores it: its type, and its value with slugs resolved."""
+        if not isinstance(block, dict) or set(block) != {"type", "value"}:
+            raise DemoContentError(f"body[{position}]: a block must have a 'type' and a 'value'.")
+        if block["type"] not in stream_block.child_blocks:
+            raise DemoContentError(
+                f"body[{position}]: unknown block type '{block['type']}' "
+                f"(the types are {', '.join(stream_block.child_blocks)})."
+            )
+        child_block = stream_block.child_blocks[block["type"]]
+        return {"type": block["type"], "value": self._resolve_slugs(child_block, block["value"])}
 
     def _find(self, model, slug):
         try:
@@ -294,6 +314,57 @@ class _DemoContentLoader:
             site.root_page = article_index
             site.save()  # save(), not update(): it clears Wagtail's cached site root paths
         return article_index
+
+
+def _model_field(model, key: str):
+    """The field, or inline relation, that a key of an entry fills."""
+    name = LINK_KEYS[key][0] if key in LINK_KEYS else key
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist as error:
+        raise DemoContentError(f"unknown field '{key}'.") from error
+
+
+def _problems_outside_full_clean(item) -> dict[str, list]:
+    """What the admin's form would refuse but an item's full_clean() does not check: its inline
+    rows, the contents of its StreamFields, and clinical content that cites no reference."""
+    problems = {}
+    for relation in get_all_child_relations(type(item)):
+        accessor = relation.get_accessor_name()
+        key = DATA_FILE_KEYS.get(accessor, accessor)
+        for position, row in enumerate(getattr(item, accessor).all()):
+            # The row's parent is not saved yet, so its key to the parent cannot be checked.
+            row_errors = errors_from(partial(row.full_clean, exclude=[relation.field.name]))
+            for field, messages in row_errors.items():
+                problems[f"{key}[{position}].{field}"] = messages
+    for field in item._meta.concrete_fields:
+        if isinstance(field, StreamField):
+            try:
+                field.stream_block.clean(getattr(item, field.name))
+            except ValidationError as error:
+                problems.update(_block_messages(error, field.name))
+    if isinstance(item, MedicallyReviewed) and not item.reference_links.all():
+        problems["references"] = [NO_REFERENCE_MESSAGE]
+    return problems
+
+
+def _block_messages(error: ValidationError, path: str) -> dict[str, list[str]]:
+    """A StreamField's validation messages, each under the path of the block it is about (e.g.
+    'body[3].text'): Wagtail nests them block by block under one "Validation error in
+    StreamBlock"."""
+    if not hasattr(error, "block_errors"):
+        return {path: error.messages}
+    messages = {}
+    if error.non_block_errors:
+        messages[path] = [
+            message
+            for block_error in error.non_block_errors.as_data()
+            for message in block_error.messages
+        ]
+    for key, block_error in error.block_errors.items():
+        child_path = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}"
+        messages.update(_block_messages(block_error, child_path))
+    return messages
 
 
 def _describe(error: Exception) -> str:

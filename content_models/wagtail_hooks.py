@@ -7,7 +7,8 @@ viewsets name none: a field list here would be handed to the search backend as c
 import django_filters
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
+from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -113,11 +114,28 @@ class MedicalReviewerViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class ArticleFilterSet(ReviewedContentFilterSet, PageFilterSet):
+    """Wagtail's page filters, and the review filters of every clinical list."""
+
+    class Meta:
+        model = ArticlePage
+        fields = ReviewedContentFilterSet.Meta.fields
+
+
 class ArticleListingViewSet(PageListingViewSet):
+    """Articles are pages, so their list is Wagtail's flat page listing, with the review
+    columns and filters of the other clinical lists added."""
+
     model = ArticlePage
     icon = "doc-full-inverse"
     menu_label = "Articles"
     name = "articles"
+    columns = (
+        *PageListingViewSet.columns,
+        Column("reviewed_by", label="Reviewed by", sort_key="reviewed_by"),
+        Column("next_review_due", label="Next review due", sort_key="next_review_due"),
+    )
+    filterset_class = ArticleFilterSet
 
 
 class ClinicalContentGroup(ViewSetGroup):

@@ -37,7 +37,7 @@ class ArticlePage(MedicallyReviewed, Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
     parent_page_types: ClassVar = ["content_models.ArticleIndexPage"]

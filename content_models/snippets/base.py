@@ -171,6 +171,11 @@ class MedicallyReviewed(models.Model):
             heading="Medical review",
         )
     ]
+    # The admin lists filter by these; a list that is also searched filters in the search index.
+    review_search_fields: ClassVar = [
+        index.FilterField("reviewed_by"),
+        index.FilterField("next_review_due"),
+    ]
 
     class Meta:
         abstract = True

@@ -27,7 +27,12 @@ class Condition(MedicallyReviewed, PublishableSnippet):
         "e.g. 'TRD, hard-to-treat depression'.",
     )
     summary = models.TextField(help_text="One or two plain sentences shown in lists.")
-    description = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    description = RichTextField(
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text="The full explanation patients read: what the condition is and what the "
+        "cited studies show about ketamine for it, in plain words.",
+    )
     evidence_strength = models.CharField(
         max_length=20,
         choices=EvidenceStrength.choices,
@@ -53,7 +58,7 @@ class Condition(MedicallyReviewed, PublishableSnippet):
         index.SearchField("summary"),
         index.SearchField("description"),
         index.FilterField("evidence_strength"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
 

@@ -28,6 +28,13 @@ from .base import (
 
 YES_NO_CHOICES = [(True, "Yes"), (False, "No")]
 
+# How messages name a question of each answer type.
+QUESTION_OF_TYPE = {
+    AnswerType.YES_NO: "A yes/no question",
+    AnswerType.NUMBER: "A number question",
+    AnswerType.CHOICE: "A choice question",
+}
+
 
 class AnswerOptionBlock(blocks.StructBlock):
     """One answer a patient can pick, and whether picking it triggers the rule."""
@@ -53,7 +60,14 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
     """
 
     title = models.CharField(max_length=200, help_text="e.g. 'Uncontrolled high blood pressure'.")
-    kind = models.CharField(max_length=30, choices=RuleKind.choices)
+    kind = models.CharField(
+        max_length=30,
+        choices=RuleKind.choices,
+        help_text="Absolute contraindication: ketamine must not be given. Relative "
+        "contraindication: ketamine is usually avoided unless a clinician judges that the "
+        "benefit outweighs the risk. Precaution: ketamine can be given with extra care or "
+        "checks. Indication: a reason ketamine may help.",
+    )
     summary = models.TextField(help_text="One or two plain sentences shown in lists.")
     rationale = models.TextField(
         help_text="Why this matters for ketamine treatment, in plain words."
@@ -62,7 +76,12 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
         max_length=300,
         help_text="The screening question the patient answers, e.g. 'Are you pregnant?'",
     )
-    answer_type = models.CharField(max_length=10, choices=AnswerType.choices)
+    answer_type = models.CharField(
+        max_length=10,
+        choices=AnswerType.choices,
+        help_text="How the patient answers: yes or no, a number (e.g. how many medicines), or "
+        "one of several options.",
+    )
     triggering_answer = models.BooleanField(
         null=True,
         blank=True,
@@ -144,7 +163,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
         index.SearchField("rationale"),
         index.FilterField("kind"),
         index.FilterField("outcome"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
 
@@ -179,6 +198,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
             raise ValidationError(errors)
 
     def question_problems(self):
+        yield from self.other_answer_type_problems()
         if self.answer_type == AnswerType.YES_NO and self.triggering_answer is None:
             yield "triggering_answer", "Say whether 'Yes' or 'No' triggers this rule."
         if self.answer_type == AnswerType.NUMBER:
@@ -195,6 +215,36 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
                 yield "answer_options", "A choice question needs at least two answers to pick from."
             elif not self.triggering_options:
                 yield "answer_options", "Tick the answer or answers that trigger this rule."
+
+    def other_answer_type_problems(self):
+        """Triggers filled in for another answer type: the rule would carry two contradictory
+        answers to what triggers it."""
+        question = QUESTION_OF_TYPE.get(self.answer_type)
+        if question is None:  # no answer type chosen yet: its own field error says so
+            return
+        if self.answer_type != AnswerType.YES_NO and self.triggering_answer is not None:
+            yield (
+                "triggering_answer",
+                f"{question} has no yes/no trigger: clear this answer or change the answer type.",
+            )
+        if self.answer_type != AnswerType.NUMBER:
+            for field in ("number_trigger_min", "number_trigger_max"):
+                if getattr(self, field) is not None:
+                    yield (
+                        field,
+                        f"{question} has no number range: clear the trigger range or change "
+                        "the answer type.",
+                    )
+            if self.number_unit:
+                yield (
+                    "number_unit",
+                    f"{question} has no unit: clear the unit or change the answer type.",
+                )
+        if self.answer_type != AnswerType.CHOICE and len(self.answer_options):
+            yield (
+                "answer_options",
+                f"{question} has no answer options: remove them or change the answer type.",
+            )
 
     def outcome_problems(self):
         # An indication can only ever support treatment, and a reason for caution never can.

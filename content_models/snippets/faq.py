@@ -35,7 +35,7 @@ class FAQ(MedicallyReviewed, PublishableSnippet):
         index.SearchField("summary"),
         index.SearchField("answer"),
         index.FilterField("topic"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
 

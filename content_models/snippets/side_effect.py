@@ -27,7 +27,12 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
 
     name = models.CharField(max_length=200, help_text="In words patients use, e.g. 'Nausea'.")
     summary = models.TextField(help_text="One or two plain sentences shown in lists.")
-    description = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    description = RichTextField(
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text="The full explanation patients read: what it feels like and why it matters, "
+        "in plain words.",
+    )
     frequency = models.CharField(
         max_length=20,
         choices=Frequency.choices,
@@ -76,7 +81,7 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
         index.FilterField("frequency"),
         index.FilterField("severity"),
         index.FilterField("timing"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
 

@@ -44,7 +44,12 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         max_length=20, choices=Route.choices, help_text="How the medicine enters the body."
     )
     summary = models.TextField(help_text="One or two plain sentences shown in lists and cards.")
-    description = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    description = RichTextField(
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text="The full explanation patients read: what this form is, how well it works "
+        "and how a plan is made, in plain words.",
+    )
     administration = RichTextField(
         blank=True,
         features=["bold", "italic", "ol", "ul", "link"],
@@ -130,7 +135,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         index.SearchField("summary"),
         index.SearchField("description"),
         index.FilterField("route"),
-        index.FilterField("next_review_due"),
+        *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
 

@@ -1,15 +1,21 @@
 """What editors find in the Wagtail admin: one menu, filterable lists, clear form errors."""
 
 import datetime
+import subprocess
+import sys
+from importlib import import_module
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.models import Locale
 from wagtail.search.index import get_indexed_models
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from content_models.models import (
     FAQ,
+    ArticlePage,
     Condition,
     EligibilityRule,
     MedicalReviewer,
@@ -19,6 +25,7 @@ from content_models.models import (
     TreatmentForm,
 )
 from tests.factories import (
+    ArticlePageFactory,
     ConditionFactory,
     EligibilityRuleFactory,
     FAQFactory,
@@ -26,6 +33,7 @@ from tests.factories import (
     ReferenceFactory,
     SideEffectFactory,
     TreatmentFormFactory,
+    apply_to,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +51,30 @@ SNIPPET_MODELS = list(SNIPPET_FACTORIES)
 
 
 def snippet_url(model, view, *args):
+    # Wagtail registers the snippets' admin views as it loads the admin's URLs, which a test
+    # run on its own has not done yet.
+    import_module("wagtail.admin.urls")
     return reverse(model.snippet_viewset.get_url_name(view), args=args)
+
+
+def list_url(model):
+    # Articles are pages: their list is the page listing registered as "articles".
+    return reverse("articles:index") if model is ArticlePage else snippet_url(model, "list")
+
+
+# Each clinical content type's factory, and the field its list shows as the item's name.
+CLINICAL_LISTS = pytest.mark.parametrize(
+    ("factory", "name_field"),
+    [
+        (TreatmentFormFactory, "name"),
+        (SideEffectFactory, "name"),
+        (EligibilityRuleFactory, "title"),
+        (ConditionFactory, "name"),
+        (FAQFactory, "question"),
+        (ArticlePageFactory, "title"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
 
 
 def test_clinical_content_menu_lists_every_content_type(admin_client):
@@ -121,6 +152,38 @@ def test_session_minimum_above_maximum_is_a_form_error_and_nothing_is_saved(admi
     assert not TreatmentForm.objects.exists()
 
 
+def test_yes_no_rule_with_a_number_range_is_a_form_error_and_nothing_is_saved(admin_client):
+    reference = ReferenceFactory()
+    response = admin_client.post(
+        snippet_url(EligibilityRule, "add") + "?locale=en",
+        nested_form_data(
+            {
+                "title": "Pregnancy",
+                "slug": "pregnancy",
+                "kind": "absolute_contraindication",
+                "summary": "Not given during pregnancy.",
+                "rationale": "The risks to a baby are not known.",
+                "question": "Are you pregnant?",
+                "answer_type": "yes_no",
+                "triggering_answer": "True",
+                "number_trigger_min": "1",
+                "number_trigger_max": "",
+                "number_unit": "",
+                "answer_options": streamfield([]),
+                "outcome": "not_eligible",
+                "treatment_form_links": inline_formset([]),
+                "reference_links": inline_formset([{"reference": reference.pk}], min=1),
+            }
+        ),
+    )
+    assert response.status_code == 200
+    assert (
+        "A yes/no question has no number range: clear the trigger range or change the answer type."
+        in response.content.decode()
+    )
+    assert not EligibilityRule.objects.exists()
+
+
 def test_a_reference_shows_where_it_is_cited(admin_client):
     reference = ReferenceFactory(title="Intravenous ketamine trial")
     side_effect = SideEffectFactory(name="Dissociation")
@@ -129,6 +192,66 @@ def test_a_reference_shows_where_it_is_cited(admin_client):
     response = admin_client.get(snippet_url(Reference, "usage", reference.pk))
     assert response.status_code == 200
     assert "Dissociation" in response.content.decode()
+
+
+def article_embedding(block_type: str, value) -> None:
+    ArticlePageFactory(title="What to expect", body=[{"type": block_type, "value": value}])
+
+
+def use_treatment_form(form) -> list[str]:
+    apply_to(SideEffectFactory(name="Nausea"), form)
+    article_embedding("treatment_form", form.pk)
+    return ["Nausea", "What to expect"]
+
+
+def use_side_effect(side_effect) -> list[str]:
+    article_embedding("side_effect_list", {"heading": "Side effects", "items": [side_effect.pk]})
+    return ["What to expect"]
+
+
+def use_reviewer(reviewer) -> list[str]:
+    review = {"reviewed_by": reviewer, "last_reviewed_at": timezone.now()}
+    SideEffectFactory(name="Nausea", **review)
+    ArticlePageFactory(title="What to expect", **review)
+    return ["Nausea", "What to expect"]
+
+
+@pytest.mark.parametrize(
+    ("factory", "use"),
+    [
+        (TreatmentFormFactory, use_treatment_form),
+        (SideEffectFactory, use_side_effect),
+        (MedicalReviewerFactory, use_reviewer),
+    ],
+    ids=["treatment form", "side effect", "medical reviewer"],
+)
+def test_an_item_shows_where_it_is_used(admin_client, factory, use):
+    item = factory()
+    users = use(item)
+
+    response = admin_client.get(snippet_url(type(item), "usage", item.pk))
+
+    assert response.status_code == 200
+    for title in users:
+        assert title in response.content.decode()
+
+
+def test_every_content_type_records_where_it_is_used_before_the_admin_is_loaded():
+    # In a fresh process: in this one, earlier tests may have loaded the admin. References and
+    # reviewers point to nothing, so only the types that do have anything to record.
+    names = ["TreatmentForm", "SideEffect", "EligibilityRule", "Condition", "FAQ"]
+    script = (
+        "import django; django.setup()\n"
+        "from django.apps import apps\n"
+        "from wagtail.models import ReferenceIndex\n"
+        f"models = [apps.get_model('content_models', name) for name in {names!r}]\n"
+        "print([model.__name__ for model in models if not ReferenceIndex.is_indexed(model)])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_cited_reference_cannot_be_deleted(admin_client):
@@ -176,16 +299,38 @@ def test_eligibility_rules_filter_by_kind(admin_client):
     assert "Pregnancy" not in response.content.decode()
 
 
-def test_clinical_lists_filter_by_review_due_date(admin_client):
+@CLINICAL_LISTS
+def test_clinical_lists_filter_by_review_due_date(admin_client, factory, name_field):
     today = timezone.localdate()
-    SideEffectFactory(name="Due this month", next_review_due=today + datetime.timedelta(days=20))
-    SideEffectFactory(name="Due next year", next_review_due=today + datetime.timedelta(days=300))
+    due_soon = today + datetime.timedelta(days=20)
+    factory(**{name_field: "Due this month"}, next_review_due=due_soon)
+    factory(**{name_field: "Due next year"}, next_review_due=today + datetime.timedelta(days=300))
+
     response = admin_client.get(
-        snippet_url(SideEffect, "list"),
+        list_url(factory._meta.model),
         {"next_review_due_to": (today + datetime.timedelta(days=30)).isoformat()},
     )
-    assert "Due this month" in response.content.decode()
-    assert "Due next year" not in response.content.decode()
+
+    html = response.content.decode()
+    assert "Due this month" in html
+    assert "Due next year" not in html
+    assert date_format(due_soon) in html  # the "Next review due" column
+
+
+@CLINICAL_LISTS
+def test_clinical_lists_search_among_one_reviewers_items(admin_client, factory, name_field):
+    reviewer = MedicalReviewerFactory()
+    review = {"reviewed_by": reviewer, "last_reviewed_at": timezone.now()}
+    factory(**{name_field: "Ketamine and sleep"}, **review)
+    factory(**{name_field: "Ketamine and mood"})
+
+    response = admin_client.get(
+        list_url(factory._meta.model), {"q": "ketamine", "reviewed_by": reviewer.pk}
+    )
+
+    assert response.status_code == 200
+    assert "Ketamine and sleep" in response.content.decode()
+    assert "Ketamine and mood" not in response.content.decode()
 
 
 @pytest.mark.parametrize("model", SNIPPET_MODELS, ids=lambda model: model.__name__)

@@ -46,6 +46,19 @@ def test_iv_infusion_carries_session_length_course_onset_and_process():
     assert {"before", "during", "after"} <= set(phases)
 
 
+def test_session_length_keeps_every_sources_figure_within_the_structured_range():
+    answer = FAQ.objects.get(slug="how-long-does-a-session-last").answer
+    assert "about 45 minutes to an hour" in answer
+    assert "about 40 minutes" in answer
+
+
+def test_the_clinics_supportive_setting_is_part_of_the_iv_process():
+    during = TreatmentForm.objects.get(slug="iv-infusion").process_steps.filter(phase="during")
+    assert any(
+        "supportive" in step.description and "reassured" in step.description for step in during
+    )
+
+
 def test_every_side_effect_named_in_the_sources_is_there_with_frequency_and_timing():
     side_effects = {item.slug: item for item in SideEffect.objects.filter(live=True)}
     assert set(side_effects) >= {
@@ -141,9 +154,10 @@ def test_every_condition_is_there_with_its_evidence():
 def test_mechanism_of_action_is_explained_in_an_article_and_an_faq():
     article = ArticlePage.objects.live().get(slug="how-ketamine-works")
     body = str(article.body.render_as_block())
-    for fact in ("NMDA", "glutamate", "default mode network"):
+    for fact in ("NMDA", "glutamate", "default mode network", "neural activation", "plasticity"):
         assert fact in body
-    assert FAQ.objects.filter(live=True).filter(slug="how-does-ketamine-work").exists()
+    faq = FAQ.objects.filter(live=True).get(slug="how-does-ketamine-work")
+    assert "switch nerve cells into activity" in faq.answer
 
 
 def test_comparisons_with_other_treatments_are_structured_tables():

@@ -7,12 +7,30 @@ import yaml
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision
 
-from content_models.models import FAQ, MedicalReviewer, Reference, SideEffect, TreatmentForm
+from content_models.models import (
+    FAQ,
+    Condition,
+    EligibilityRule,
+    MedicalReviewer,
+    Reference,
+    SideEffect,
+    TreatmentForm,
+)
 from content_models.services import DEMO_CONTENT_FILE, DemoContentError, load_demo_content
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [MedicalReviewer, Reference, TreatmentForm, SideEffect, FAQ]
+CONTENT_MODELS = [
+    MedicalReviewer,
+    Reference,
+    TreatmentForm,
+    SideEffect,
+    EligibilityRule,
+    Condition,
+    FAQ,
+]
+# Article blocks that embed nothing but references, so an article loads without the other sections.
+PROSE_BLOCK_TYPES = {"heading", "paragraph", "safety_callout", "citations"}
 
 
 def content_counts() -> dict[str, int]:
@@ -28,6 +46,16 @@ def write_data(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "broken.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def standalone_entry(section: str, slug: str) -> dict:
+    """A demo entry that loads with only the reviewers and references: its treatment forms and
+    the article blocks that embed other items are left out."""
+    entry = next(entry for entry in demo_data()[section] if entry["slug"] == slug)
+    entry.pop("treatment_forms", None)
+    if "body" in entry:
+        entry["body"] = [block for block in entry["body"] if block["type"] in PROSE_BLOCK_TYPES]
+    return entry
 
 
 def test_second_load_creates_nothing_and_keeps_editors_changes():
@@ -105,3 +133,101 @@ def test_inline_rows_keep_the_order_of_the_data_file():
         step["title"] for step in entry["process_steps"]
     ]
     assert [link.reference.slug for link in iv.reference_links.all()] == entry["references"]
+
+
+@pytest.mark.parametrize(
+    ("section", "slug", "break_entry", "message"),
+    [
+        pytest.param(
+            "articles",
+            "how-ketamine-works",
+            lambda article: article["body"].insert(0, {"type": "video", "value": "intro.mp4"}),
+            "body[0]: unknown block type 'video'",
+            id="body block of an unknown type",
+        ),
+        pytest.param(
+            "articles",
+            "how-ketamine-works",
+            lambda article: article["body"].insert(0, {"type": "paragraph"}),
+            "body[0]: a block must have a 'type' and a 'value'.",
+            id="body block without a value",
+        ),
+        pytest.param(
+            "articles",
+            "how-ketamine-works",
+            lambda article: article["body"].insert(
+                0, {"type": "heading", "value": {"level": "h2"}}
+            ),
+            "body[0].text: This field is required.",
+            id="heading without text",
+        ),
+        pytest.param(
+            "articles",
+            "how-ketamine-works",
+            lambda article: article["body"].insert(0, {"type": "citations", "value": []}),
+            "body[0]: The minimum number of items is 1",
+            id="citations block citing nothing",
+        ),
+        pytest.param(
+            "articles",
+            "how-ketamine-works",
+            lambda article: article.pop("references"),
+            "references: List at least one reference",
+            id="article without references",
+        ),
+        pytest.param(
+            "faqs",
+            "what-is-ketamine",
+            lambda faq: faq.update(body="<p>An answer.</p>"),
+            "unknown field 'body'",
+            id="snippet with a body",
+        ),
+        pytest.param(
+            "faqs",
+            "what-is-ketamine",
+            lambda faq: faq.update(references=[]),
+            "references: List at least one reference: every clinical statement must be "
+            "traceable to its source.",
+            id="snippet without references",
+        ),
+        pytest.param(
+            "treatment_forms",
+            "iv-infusion",
+            lambda form: form["process_steps"][1].update(phase="sometime"),
+            "process_steps[1].phase: Value 'sometime' is not a valid choice.",
+            id="process step in an unknown phase",
+        ),
+        pytest.param(
+            "treatment_forms",
+            "iv-infusion",
+            lambda form: form["process_steps"][1].pop("title"),
+            "process_steps[1].title: This field cannot be blank.",
+            id="process step without a title",
+        ),
+        pytest.param(
+            "eligibility_rules",
+            "uncontrolled-high-blood-pressure",
+            lambda rule: rule["answer_options"][0].pop("label"),
+            "answer_options[0].label: This field is required.",
+            id="answer option without a label",
+        ),
+    ],
+)
+def test_every_kind_of_broken_entry_stops_the_load_naming_it_with_nothing_left(
+    tmp_path, section, slug, break_entry, message
+):
+    entry = standalone_entry(section, slug)
+    break_entry(entry)
+    data = demo_data()
+    path = write_data(
+        tmp_path,
+        {"reviewers": data["reviewers"], "references": data["references"], section: [entry]},
+    )
+    before = content_counts()
+
+    with pytest.raises(DemoContentError) as raised:
+        load_demo_content(path)
+
+    assert str(raised.value).startswith(f"broken.yaml: {section}[0] '{slug}': ")
+    assert message in str(raised.value)
+    assert content_counts() == before

@@ -117,6 +117,79 @@ def test_choice_rule_needs_two_options_and_one_that_triggers():
     ]
 
 
+TWO_OPTIONS = [
+    {"type": "option", "value": {"label": "Never", "triggers_rule": False}},
+    {"type": "option", "value": {"label": "Daily", "triggers_rule": True}},
+]
+
+
+def test_rule_with_number_bounds_on_a_yes_no_question_is_rejected():
+    rule = EligibilityRuleFactory.build(number_trigger_min=1, number_trigger_max=3)
+    message = (
+        "A yes/no question has no number range: clear the trigger range or change the answer type."
+    )
+    errors = errors_of(rule)
+    assert errors["number_trigger_min"] == [message]
+    assert errors["number_trigger_max"] == [message]
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "trigger", "field", "message"),
+    [
+        (
+            AnswerType.YES_NO,
+            {"answer_options": TWO_OPTIONS},
+            "answer_options",
+            "A yes/no question has no answer options: remove them or change the answer type.",
+        ),
+        (
+            AnswerType.YES_NO,
+            {"number_unit": "mmHg"},
+            "number_unit",
+            "A yes/no question has no unit: clear the unit or change the answer type.",
+        ),
+        (
+            AnswerType.NUMBER,
+            {"number_trigger_min": 2, "triggering_answer": True},
+            "triggering_answer",
+            "A number question has no yes/no trigger: clear this answer or change the answer type.",
+        ),
+        (
+            AnswerType.NUMBER,
+            {"number_trigger_min": 2, "triggering_answer": None, "answer_options": TWO_OPTIONS},
+            "answer_options",
+            "A number question has no answer options: remove them or change the answer type.",
+        ),
+        (
+            AnswerType.CHOICE,
+            {"answer_options": TWO_OPTIONS, "triggering_answer": False},
+            "triggering_answer",
+            "A choice question has no yes/no trigger: clear this answer or change the answer type.",
+        ),
+        (
+            AnswerType.CHOICE,
+            {"answer_options": TWO_OPTIONS, "triggering_answer": None, "number_trigger_max": 5},
+            "number_trigger_max",
+            "A choice question has no number range: clear the trigger range or change the "
+            "answer type.",
+        ),
+    ],
+    ids=[
+        "yes/no with options",
+        "yes/no with a unit",
+        "number with a yes/no trigger",
+        "number with options",
+        "choice with a yes/no trigger",
+        "choice with a number range",
+    ],
+)
+def test_rule_with_a_trigger_of_another_answer_type_is_rejected(
+    answer_type, trigger, field, message
+):
+    rule = EligibilityRuleFactory.build(answer_type=answer_type, **trigger)
+    assert errors_of(rule) == {field: [message]}
+
+
 @pytest.mark.parametrize(
     ("kind", "outcome"),
     [

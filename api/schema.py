@@ -1,8 +1,9 @@
 """How the OpenAPI document is generated (drf-spectacular hooks).
 
 Only the content API is documented. API keys, rate limits and their errors come from
-middleware (api/authentication.py) rather than from any view, so they are added here, once,
-after drf-spectacular has described the views.
+middleware (api/authentication.py), and validators and conditional requests from the response
+cache (api/caching.py), rather than from any view, so they are added here, once, after
+drf-spectacular has described the views.
 """
 
 from .errors import PROBLEM_CONTENT_TYPE
@@ -92,4 +93,62 @@ def document_access_control(result, generator, request, public):
             )
             for response in responses.values():
                 response.setdefault("headers", {}).update(rate_limit_refs)
+    return result
+
+
+VALIDATOR_HEADERS = {
+    "ETag": {
+        "description": "A strong validator of the body: send it back in `If-None-Match`.",
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": "When the published content last changed: send it back in "
+        "`If-Modified-Since`.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "How long browsers (`max-age`) and shared caches (`s-maxage`) may keep "
+        "the response; a partner's responses are `private`.",
+        "schema": {"type": "string"},
+    },
+}
+CONDITIONAL_REQUEST_HEADERS = [
+    {
+        "name": "If-None-Match",
+        "in": "header",
+        "description": "The `ETag` of a response you hold: 304 while it is still current.",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "If-Modified-Since",
+        "in": "header",
+        "description": "The `Last-Modified` of a response you hold: 304 while it is current.",
+        "schema": {"type": "string"},
+    },
+]
+JSON_FORMAT = {
+    "name": "format",
+    "in": "query",
+    "description": "json: the same as `Accept: application/json`.",
+    "schema": {"type": "string", "enum": ["json"]},
+}
+
+
+def document_conditional_requests(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every read has validators and answers a matching
+    conditional request with 304; and `?format=json` works wherever a view names no format."""
+    result.setdefault("components", {}).setdefault("headers", {}).update(VALIDATOR_HEADERS)
+    validator_refs = {name: {"$ref": f"#/components/headers/{name}"} for name in VALIDATOR_HEADERS}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            parameters = operation.setdefault("parameters", [])
+            if not any(parameter["name"] == "format" for parameter in parameters):
+                parameters.append(JSON_FORMAT)
+            parameters.extend(CONDITIONAL_REQUEST_HEADERS)
+            responses = operation["responses"]
+            responses["200"].setdefault("headers", {}).update(validator_refs)
+            responses["304"] = {
+                "description": "Not modified: the response you hold is current. No body.",
+                "headers": {"ETag": validator_refs["ETag"]},
+            }
     return result

@@ -180,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     # drf-spectacular's default hook, then API keys and rate limits on every operation.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        # Before access control, which adds the RateLimit headers to every response, 304 too.
+        "api.schema.document_conditional_requests",
         "api.schema.document_access_control",
     ],
     "ENUM_NAME_OVERRIDES": {

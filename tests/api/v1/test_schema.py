@@ -171,3 +171,20 @@ def test_schema_is_served_as_json(api, openapi, query, headers):
     media_type = response["Content-Type"].split(";")[0]
     assert media_type in {"application/json", "application/vnd.oai.openapi+json"}
     assert response.json() == openapi
+
+
+def test_every_read_documents_its_validators_and_the_304_it_can_answer(openapi):
+    for path, operations in openapi["paths"].items():
+        operation = operations["get"]
+        header_parameters = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert {"If-None-Match", "If-Modified-Since"} <= header_parameters, path
+        assert {"ETag", "Last-Modified"} <= set(operation["responses"]["200"]["headers"]), path
+        assert "304" in operation["responses"], path
+
+
+@pytest.mark.django_db
+def test_every_read_documents_the_formats_it_accepts_in_the_query(openapi, api):
+    for path, operations in openapi["paths"].items():
+        formats = next(p for p in operations["get"]["parameters"] if p["name"] == "format")
+        assert "json" in formats["schema"]["enum"], path
+    assert api.get("/api/v1/side-effects/", {"format": "json"}).status_code == 200

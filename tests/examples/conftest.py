@@ -65,7 +65,7 @@ def committed_database(django_db_blocker):
             migrate = subprocess.run(
                 [sys.executable, "manage.py", "migrate", "--noinput"],
                 cwd=REPO,
-                env=_server_environment(url),
+                env=server_environment(url),
                 capture_output=True,
                 text=True,
                 check=False,
@@ -94,7 +94,7 @@ def _default_connection_to(name: str):
         ContentType.objects.clear_cache()
 
 
-def _server_environment(database_url: str) -> dict[str, str]:
+def server_environment(database_url: str) -> dict[str, str]:
     """The environment of the project's processes run on `database_url`: the test settings,
     caching in their own memory, not in the tests' Redis."""
     return {
@@ -141,7 +141,7 @@ def live_api(committed_database, tmp_path):
     """The project served by gunicorn in another process, on `committed_database`; its base
     URL."""
     port = free_port()
-    environment = _server_environment(committed_database)
+    environment = server_environment(committed_database)
     log = tmp_path / "api-server.log"
     with log.open("w") as output:
         process = subprocess.Popen(

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import importlib.util
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -21,10 +20,12 @@ import pytest
 
 from api.v1.router import COLLECTIONS
 from content_models.selectors import live_items
+from syndication.enums import WebhookEvent
+from syndication.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
 from tests.factories.syndication import PartnerFactory, api_key_for
 
-from .conftest import REPO, free_port, stop, wait_until_serving
+from .conftest import REPO, free_port, server_environment, stop, wait_until_serving
 
 CLIENT = REPO / "examples" / "partner_mirror.py"
 
@@ -120,7 +121,9 @@ def wait_for(condition, timeout=30.0) -> bool:
     return condition()
 
 
-def test_the_mirror_follows_the_content_by_sync_and_by_webhook(live_api, tmp_path):
+def test_the_mirror_follows_the_content_by_sync_and_by_the_workers_webhooks(
+    live_api, committed_database, tmp_path
+):
     scope = ["faqs", "side-effects"]
     partner = PartnerFactory(collections=scope, attribution_text="Credit: the clinic's line.")
     key = api_key_for(partner)
@@ -131,9 +134,7 @@ def test_the_mirror_follows_the_content_by_sync_and_by_webhook(live_api, tmp_pat
     ReferenceFactory()  # live, but outside the partner's scope
     db = tmp_path / "mirror.sqlite3"
     client_arguments = ("--api", live_api, "--key", key, "--db", str(db))
-    secret = "whsec_" + base64.b64encode(os.urandom(24)).decode()
     port = free_port()
-    receiver_arguments = (*client_arguments, "--secret", secret, "--port", str(port))
 
     first = run_client("sync", *client_arguments)
 
@@ -161,46 +162,54 @@ def test_the_mirror_follows_the_content_by_sync_and_by_webhook(live_api, tmp_pat
     assert "Is ketamine therapy safe for me?" in shown.stdout
     assert f"faqs: {sum(collection == 'faqs' for collection, _id in items)}" in shown.stdout
 
-    log = tmp_path / "receiver.log"
-    with log.open("w") as output:
+    # The partner registers its receiver; the project's worker, a process of its own, sends.
+    endpoint = WebhookEndpoint.objects.create(
+        partner=partner, url=f"http://127.0.0.1:{port}/", events=[WebhookEvent.PUBLISHED]
+    )
+    receiver_log, worker_log = tmp_path / "receiver.log", tmp_path / "worker.log"
+    with receiver_log.open("w") as output:
         receiver = subprocess.Popen(
-            [sys.executable, str(CLIENT), "serve", *receiver_arguments],
+            [
+                sys.executable,
+                str(CLIENT),
+                "serve",
+                *client_arguments,
+                "--port",
+                str(port),
+                "--secret",
+                endpoint.secret,
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    with worker_log.open("w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "webhook_worker", "--interval=0.1", "--no-startup-delay"],
+            cwd=REPO,
+            env=server_environment(committed_database),
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     try:
         # It listens once its catch-up sync is done: what follows is news to it.
-        wait_until_serving(receiver, f"http://127.0.0.1:{port}/", log)
-        added = publish_faq("Can I drive home afterwards?")
-        body = json.dumps(
-            {
-                "type": "content.published",
-                "timestamp": "2025-01-01T00:00:00Z",
-                "data": {"collection": "faqs", "type": "faq", "id": added.pk, "slug": added.slug},
-            }
-        ).encode()
+        wait_until_serving(receiver, f"http://127.0.0.1:{port}/", receiver_log)
+        body = json.dumps({"type": "content.published", "data": {"collection": "faqs"}}).encode()
         now = int(time.time())
         forged = {
             "webhook-id": "msg_forged",
             "webhook-timestamp": str(now),
             "webhook-signature": sign("whsec_" + "A" * 32, "msg_forged", now, body),
         }
-
         assert post_webhook(f"http://127.0.0.1:{port}/", body, forged) == 401
-        assert ("faqs", added.pk) not in mirrored(db)
 
-        signed = {
-            "webhook-id": "msg_1",
-            "webhook-timestamp": str(now),
-            "webhook-signature": sign(secret, "msg_1", now, body),
-            "Content-Type": "application/json",
-        }
-        status = post_webhook(f"http://127.0.0.1:{port}/", body, signed)
+        added = publish_faq("Can I drive home afterwards?")
 
-        assert 200 <= status < 300
-        assert wait_for(lambda: ("faqs", added.pk) in mirrored(db)), log.read_text()
+        logs = receiver_log.read_text, worker_log.read_text
+        assert wait_for(lambda: ("faqs", added.pk) in mirrored(db)), [log() for log in logs]
         assert set(mirrored(db)) == live_keys(scope)
+        assert WebhookDelivery.objects.get(endpoint=endpoint).status == "succeeded"
     finally:
+        stop(worker)
         stop(receiver)
 
 

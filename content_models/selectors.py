@@ -56,6 +56,8 @@ RELATIONS: dict[type[Model], list[tuple[str, str]]] = {
     Reference: [],
     MedicalReviewer: [],
 }
+# Every content type the public reads.
+CONTENT_MODELS = list(RELATIONS)
 
 
 def live_q(prefix: str = "") -> Q:
@@ -90,7 +92,7 @@ def next_expiry() -> datetime.datetime | None:
     now = timezone.now()
     upcoming = [
         model.objects.filter(live=True, expire_at__gt=now).order_by().values("expire_at")
-        for model in RELATIONS
+        for model in CONTENT_MODELS
     ]
     first = upcoming[0].union(*upcoming[1:]).order_by("expire_at")[:1]
     return first[0]["expire_at"] if first else None

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from django.core import signing
 from rest_framework.exceptions import ValidationError
 
+from api.v1.serializers.base import RichTextBatch
 from content_models.selectors import (
     changes_between,
     ids_ever_public,
@@ -58,13 +59,16 @@ class SyncState:
 
 
 def sync_page(
-    state: SyncState, *, collections: dict, scope: list[str], limit: int, request, rich_text=None
+    state: SyncState, *, collections: dict, scope: list[str], limit: int, request
 ) -> dict:
     """The next page of records for a client in `state`, which it updates.
 
     `collections` are the API's collections (name -> viewset); `scope` names those the
-    caller may use. With a `RichTextBatch`, the items' rich text is left for it to expand.
+    caller may use.
     """
+    # What every item of the page is serialized with; their rich text is expanded at the end.
+    rich_text = RichTextBatch()
+    context = {"request": request, "expand": (), "rich_text": rich_text}
     head = latest_change_id()
     if state.position is None:
         state.position = head
@@ -87,9 +91,7 @@ def sync_page(
                 .order_by("pk")
                 .values_list("pk", flat=True)[:room]
             )
-            records += _current_state(
-                collections[collection], collection, ids, state, request, rich_text
-            )
+            records += _current_state(collections[collection], collection, ids, state, context)
         else:
             ids = ids_ever_public(model, locale=state.locale, after=last_id, limit=room)
             records += [_deletion(collection, pk) for pk in ids]
@@ -107,15 +109,14 @@ def sync_page(
             locale=state.locale,
             limit=room,
         )
-        records += _records_for_changes(changes, collections, state, request, rich_text)
+        records += _records_for_changes(changes, collections, state, context)
         state.position = changes[-1].id if len(changes) == room else head
     has_more = bool(state.queue) or state.position < head
-    return {"records": records, "next_cursor": state.to_cursor(), "has_more": has_more}
+    page = {"records": records, "next_cursor": state.to_cursor(), "has_more": has_more}
+    return rich_text.expand_in(page)
 
 
-def _records_for_changes(
-    changes, collections: dict, state: SyncState, request, rich_text
-) -> list[dict]:
+def _records_for_changes(changes, collections: dict, state: SyncState, context) -> list[dict]:
     """One record per changed item, in the order of its latest change: its state now."""
     collection_by_model = {viewset.model: name for name, viewset in collections.items()}
     latest = {}
@@ -129,26 +130,18 @@ def _records_for_changes(
     current = {
         (record["collection"], record["id"]): record
         for collection, ids in by_collection.items()
-        for record in _current_state(
-            collections[collection], collection, ids, state, request, rich_text
-        )
+        for record in _current_state(collections[collection], collection, ids, state, context)
     }
     return [current[key] for key in latest]
 
 
-def _current_state(viewset, collection: str, ids: list[int], state: SyncState, request, rich_text):
+def _current_state(viewset, collection: str, ids: list[int], state: SyncState, context):
     """An upsert for each id that is live now, a deletion for each that is not."""
     serializer_class = viewset.serializer_class
     # Relations come as slugs, never expanded: the targets need no relations of their own.
     live = live_items(viewset.model, locale=state.locale, related_depth=0).filter(pk__in=ids)
     items = {item.pk: item for item in live}
-    context = {
-        "request": request,
-        "fields": set(serializer_class.Meta.fields),
-        "expand": (),
-        "rich_text": rich_text,
-    }
-    serializer = serializer_class(context=context)
+    serializer = serializer_class(context={**context, "fields": set(serializer_class.Meta.fields)})
     return [
         {
             "action": "upsert",

@@ -9,7 +9,6 @@ from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
 from api.pagination import whole_number_parameter
 from api.v1.router import COLLECTIONS
-from api.v1.serializers.base import RichTextBatch
 from api.v1.sync import SyncState, sync_page
 
 from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
@@ -76,13 +75,5 @@ class SyncView(APIView):
                 )
             state = SyncState.from_cursor(cursor, partner=partner)
         scope = [collection for collection in COLLECTIONS if client.may_read(collection)]
-        rich_text = RichTextBatch()
-        page = sync_page(
-            state,
-            collections=COLLECTIONS,
-            scope=scope,
-            limit=limit,
-            request=request,
-            rich_text=rich_text,
-        )
-        return Response(rich_text.expand_in(page))
+        page = sync_page(state, collections=COLLECTIONS, scope=scope, limit=limit, request=request)
+        return Response(page)

@@ -93,13 +93,11 @@ def _replace_pending(data, expanded: list[str]):
 
 class RichTextField(serializers.CharField):
     """Rich text as HTML a browser renders: Wagtail's internal link markup resolved, in one
-    pass per response when the context carries a `RichTextBatch` (as the views' does)."""
+    pass per response by the `RichTextBatch` in the context (every view and sync page has
+    one)."""
 
     def to_representation(self, value):
-        if not value:
-            return ""
-        batch = self.context.get("rich_text")
-        return batch.add(value) if batch else expand_db_html(value)
+        return self.context["rich_text"].add(value) if value else ""
 
 
 class OptionalTextField(serializers.CharField):

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
+from wagtail.models import Page
 
-from .models import FAQ, ArticlePage, Condition, EligibilityRule, SideEffect, TreatmentForm
+from . import collections
 
-REVIEWED_MODELS = (TreatmentForm, SideEffect, EligibilityRule, Condition, FAQ)
 DUE_WITHIN = datetime.timedelta(days=30)
 MOST_SHOWN = 20
 
@@ -27,11 +27,16 @@ class DueReview:
 def reviews_due(today: datetime.date) -> list[DueReview]:
     horizon = today + DUE_WITHIN
     due = []
-    for model in (*REVIEWED_MODELS, ArticlePage):
+    reviewed = [
+        collection.model
+        for collection in collections.COLLECTIONS
+        if collection.is_medically_reviewed
+    ]
+    for model in reviewed:
         for item in model.objects.filter(next_review_due__lte=horizon).order_by("next_review_due")[
             :MOST_SHOWN
         ]:
-            if model is ArticlePage:
+            if issubclass(model, Page):
                 edit_url = reverse("wagtailadmin_pages:edit", args=[item.pk])
             else:
                 edit_url = reverse(model.snippet_viewset.get_url_name("edit"), args=[item.pk])

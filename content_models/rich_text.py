@@ -4,15 +4,15 @@ from django.utils.html import escape
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
-from .models import ArticlePage
-from .public_urls import api_path, public_site_url
+from . import collections
 from .selectors import is_live
 
 
 class ArticleLinkHandler(PageLinkHandler):
     """A link to an article resolves to its public page, or its API address when the public
-    site is not configured; a link to a page that is not live, or under a view restriction,
-    keeps its text but loses its address, so rich text never leads where readers cannot go."""
+    site is not configured (both as its collection builds them); a link to a page that is not
+    live, or under a view restriction, keeps its text but loses its address, so rich text
+    never leads where readers cannot go."""
 
     @classmethod
     def get_many(cls, attrs_list: list[dict]) -> list:
@@ -38,11 +38,12 @@ class ArticleLinkHandler(PageLinkHandler):
     def _anchor(page) -> str:
         if page is None or not is_live(page):
             return "<a>"
-        if isinstance(page, ArticlePage):
-            language = page.locale.language_code
-            url = public_site_url("articles", page.slug, language) or api_path(
-                "articles", page.slug, language
-            )
-        else:
+        collection = collections.for_model(type(page))
+        if collection is None:
             url = page.url
+        else:
+            language = page.locale.language_code
+            url = collection.public_url(page.slug, language) or collection.api_path(
+                page.slug, language
+            )
         return f'<a href="{escape(url)}">'

@@ -23,41 +23,13 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from modelcluster.fields import ParentalKey
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
+from . import collections
+from .collections import Collection, Relation
 from .generation import ContentGeneration
-from .models import (
-    FAQ,
-    ArticlePage,
-    Condition,
-    ContentChange,
-    EligibilityRule,
-    MedicalReviewer,
-    Reference,
-    SideEffect,
-    TreatmentForm,
-)
-
-# Each type's relations to other content: (link relation on the item, field naming the target).
-RELATIONS: dict[type[Model], list[tuple[str, str]]] = {
-    TreatmentForm: [
-        ("reference_links", "reference"),
-        ("side_effect_links", "side_effect"),
-        ("eligibility_rule_links", "rule"),
-        ("condition_links", "condition"),
-    ],
-    SideEffect: [("reference_links", "reference"), ("treatment_form_links", "treatment_form")],
-    EligibilityRule: [("reference_links", "reference"), ("treatment_form_links", "treatment_form")],
-    Condition: [("reference_links", "reference"), ("treatment_form_links", "treatment_form")],
-    FAQ: [("reference_links", "reference")],
-    ArticlePage: [("reference_links", "reference")],
-    Reference: [],
-    MedicalReviewer: [],
-}
-# Every content type the public reads.
-CONTENT_MODELS = list(RELATIONS)
+from .models import ArticlePage, ContentChange, TreatmentForm
 
 
 def live_q(prefix: str = "") -> Q:
@@ -92,7 +64,7 @@ def next_expiry() -> datetime.datetime | None:
     now = timezone.now()
     upcoming = [
         model.objects.filter(live=True, expire_at__gt=now).order_by().values("expire_at")
-        for model in CONTENT_MODELS
+        for model in collections.MODELS
     ]
     first = upcoming[0].union(*upcoming[1:]).order_by("expire_at")[:1]
     return first[0]["expire_at"] if first else None
@@ -102,13 +74,13 @@ def _has_reviewer(model: type[Model]) -> bool:
     return any(field.name == "reviewed_by" for field in model._meta.get_fields())
 
 
-def _link_order(link_model, target_field: str, target_model) -> list[str]:
+def _link_order(collection: Collection, relation: Relation, target_model) -> list[str]:
     """The editor's order for links an item owns (its citations, its treatment forms); the
     related items' own order for links owned by the other side (a treatment form's side
     effects), whose sort order belongs to that other item's list."""
-    if isinstance(link_model._meta.get_field(target_field), ParentalKey):
-        return [f"{target_field}__{name}" for name in target_model._meta.ordering] + ["pk"]
-    return ["sort_order", "pk"]
+    if collection.owns(relation):
+        return ["sort_order", "pk"]
+    return [f"{relation.target}__{name}" for name in target_model._meta.ordering] + ["pk"]
 
 
 def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
@@ -116,23 +88,25 @@ def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
     lookups = []
     if model is TreatmentForm:
         lookups.append(f"{prefix}process_steps")
-    for relation, target_field in RELATIONS[model]:
-        link_model = model._meta.get_field(relation).related_model
+    collection = collections.for_model(model)
+    for relation in collection.relations:
+        target_field = relation.target
+        link_model = model._meta.get_field(relation.link).related_model
         target_model = link_model._meta.get_field(target_field).related_model
         related = [target_field, f"{target_field}__locale"]
         if _has_reviewer(target_model):
             related.append(f"{target_field}__reviewed_by")
         lookups.append(
             Prefetch(
-                f"{prefix}{relation}",
+                f"{prefix}{relation.link}",
                 queryset=link_model.objects.filter(live_q(f"{target_field}__"))
                 .select_related(*related)
-                .order_by(*_link_order(link_model, target_field, target_model)),
+                .order_by(*_link_order(collection, relation, target_model)),
             )
         )
         if depth:
             lookups += _item_lookups(
-                target_model, f"{prefix}{relation}__{target_field}__", depth - 1
+                target_model, f"{prefix}{relation.link}__{target_field}__", depth - 1
             )
     return lookups
 
@@ -196,26 +170,28 @@ def in_choice_order(field_name: str, choices) -> Case:
     )
 
 
-def live_item_versions(models_by_type: dict[str, type[Model]], *, locale: str) -> QuerySet:
-    """One row per live item of the given content types, in one query: `type` (the key it
-    was given under), `item_id`, `slug`, `modified` (last published), `review_due` (null for
+def live_item_versions(of: list[Collection], *, locale: str) -> QuerySet:
+    """One row per live item of the given collections, in one query: `type` (the item's type
+    name), `item_id`, `slug`, `modified` (last published), `review_due` (null for
     content without medical review) and `version` (the live revision, new with each publish).
 
     Ordered by type, then id, so that pages of it neither repeat nor skip an item.
     """
     rows = [
-        live_items(model, locale=locale, related_depth=None)
+        live_items(collection.model, locale=locale, related_depth=None)
         .order_by()
         .annotate(
-            type=Value(type_name),
+            type=Value(collection.type_name),
             item_id=F("pk"),
             item_slug=F("slug"),
             modified=F("last_published_at"),
-            review_due=F("next_review_due") if _has_reviewer(model) else Value(None, DateField()),
+            review_due=F("next_review_due")
+            if collection.is_medically_reviewed
+            else Value(None, DateField()),
             version=F("live_revision_id"),
         )
         .values("type", "item_id", "item_slug", "modified", "review_due", "version")
-        for type_name, model in models_by_type.items()
+        for collection in of
     ]
     first, *others = rows
     return first.union(*others, all=True).order_by("type", "item_id")

@@ -19,45 +19,20 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from . import collections
+from .collections import Collection, Relation
 from .enums import ChangeAction
 from .models import (
-    FAQ,
     ArticleIndexPage,
     ArticlePage,
-    Condition,
     ContentChange,
     ContentGeneration,
-    EligibilityRule,
     MedicalReviewer,
-    Reference,
-    SideEffect,
-    TreatmentForm,
 )
 from .selectors import next_expiry
 from .snippets.base import MedicallyReviewed, errors_from
 
 DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
-
-# In load order: everything an entry points to by slug is loaded before it.
-SECTIONS: dict[str, type[models.Model]] = {
-    "reviewers": MedicalReviewer,
-    "references": Reference,
-    "treatment_forms": TreatmentForm,
-    "side_effects": SideEffect,
-    "eligibility_rules": EligibilityRule,
-    "conditions": Condition,
-    "faqs": FAQ,
-    "articles": ArticlePage,
-}
-
-# Keys of the data file that list items by slug: the inline relation whose rows hold them, and
-# the field of a row that points to the item.
-LINK_KEYS = {
-    "references": ("reference_links", "reference"),
-    "treatment_forms": ("treatment_form_links", "treatment_form"),
-}
-# The data file's key for each inline relation, to name a broken row as the file does.
-DATA_FILE_KEYS = {relation: key for key, (relation, _row_field) in LINK_KEYS.items()}
 
 NO_REFERENCE_MESSAGE = (
     "List at least one reference: every clinical statement must be traceable to its source."
@@ -116,29 +91,6 @@ def record_public_change(item, action: ChangeAction) -> ContentChange | None:
     )
 
 
-# How long a medical review stands when nobody has set the next one.
-REVIEW_INTERVAL = datetime.timedelta(days=365)
-
-
-def record_medical_review(revision, user) -> None:
-    """Stamp a revision, about to be published, with the reviewer who approved it and when.
-
-    Does nothing for content that is not medically reviewed, or when the approving account is
-    not linked to a published medical reviewer (an administrator stepping in): then the
-    review fields stay as the editor set them.
-    """
-    reviewer = MedicalReviewer.objects.filter(user=user, live=True).first()
-    if reviewer is None or not issubclass(revision.content_type.model_class(), MedicallyReviewed):
-        return
-    now = timezone.now()
-    revision.content["reviewed_by"] = reviewer.pk
-    revision.content["last_reviewed_at"] = now.isoformat()
-    due = revision.content.get("next_review_due")
-    if not due or datetime.date.fromisoformat(due) <= now.date():
-        revision.content["next_review_due"] = (now.date() + REVIEW_INTERVAL).isoformat()
-    revision.save(update_fields=["content"])
-
-
 class DemoContentError(Exception):
     """The data file cannot be loaded; the message names the file and the entry."""
 
@@ -159,17 +111,61 @@ def load_demo_content(
     created = {}
     with transaction.atomic():
         loader = _DemoContentLoader(path)
-        for section, model in SECTIONS.items():
+        for collection in load_order():
+            section = collection.demo_section
             entries = data.get(section) or []
             created[section] = sum(
-                loader.load_entry(section, model, index, entry)
-                for index, entry in enumerate(entries)
+                loader.load_entry(collection, index, entry) for index, entry in enumerate(entries)
             )
             progress(
-                f"{capfirst(model._meta.verbose_name_plural)}: {created[section]} created, "
-                f"{len(entries) - created[section]} already present."
+                f"{capfirst(collection.model._meta.verbose_name_plural)}: {created[section]} "
+                f"created, {len(entries) - created[section]} already present."
             )
     return created
+
+
+def load_order() -> list[Collection]:
+    """Every collection, each after the collections its entries point to by slug (its
+    reviewer, the items it links to, the items its body embeds): depth first, in the
+    registry's order."""
+    ordered: list[Collection] = []
+
+    def visit(collection: Collection) -> None:
+        if collection not in ordered:
+            for dependency in _points_to(collection):
+                visit(dependency)
+            ordered.append(collection)
+
+    for collection in collections.COLLECTIONS:
+        visit(collection)
+    return ordered
+
+
+def _points_to(collection: Collection) -> list[Collection]:
+    """The collections whose items an entry of `collection` names by slug."""
+    models_named = []
+    if collection.is_medically_reviewed:
+        models_named.append(MedicalReviewer)
+    models_named += [
+        collections.related(relation).model
+        for relation in collection.relations
+        if collection.owns(relation)
+    ]
+    for field in collection.model._meta.concrete_fields:
+        if isinstance(field, StreamField):
+            models_named += _embedded_models(field.stream_block)
+    return [collections.for_model(model) for model in dict.fromkeys(models_named)]
+
+
+def _embedded_models(block) -> list:
+    """The snippet models a block (and the blocks inside it) lets an editor choose."""
+    if isinstance(block, SnippetChooserBlock):
+        return [block.target_model]
+    if isinstance(block, blocks.ListBlock):
+        return _embedded_models(block.child_block)
+    if isinstance(block, blocks.StructBlock | blocks.StreamBlock):
+        return [model for child in block.child_blocks.values() for model in _embedded_models(child)]
+    return []
 
 
 def _read_data_file(path: Path) -> dict:
@@ -179,9 +175,10 @@ def _read_data_file(path: Path) -> dict:
         raise DemoContentError(f"{path}: cannot be read ({error.strerror}).") from error
     except yaml.YAMLError as error:
         raise DemoContentError(f"{path}: is not valid YAML: {error}") from error
-    if not isinstance(data, dict) or set(data) - set(SECTIONS):
+    sections = [collection.demo_section for collection in load_order()]
+    if not isinstance(data, dict) or set(data) - set(sections):
         raise DemoContentError(
-            f"{path}: must be a mapping whose keys are among {', '.join(SECTIONS)}."
+            f"{path}: must be a mapping whose keys are among {', '.join(sections)}."
         )
     return data
 
@@ -191,9 +188,10 @@ class _DemoContentLoader:
         self.path = path
         self.locale = Locale.get_default()
 
-    def load_entry(self, section: str, model: type[models.Model], index: int, entry) -> bool:
+    def load_entry(self, collection: Collection, index: int, entry) -> bool:
         """Create and publish one entry; False if it is already there."""
-        label = f"{self.path.name}: {section}[{index}]"
+        model = collection.model
+        label = f"{self.path.name}: {collection.demo_section}[{index}]"
         if not isinstance(entry, dict) or not entry.get("slug"):
             raise DemoContentError(f"{label}: each entry must be a mapping with a 'slug'.")
         label = f"{label} '{entry['slug']}'"
@@ -230,11 +228,17 @@ class _DemoContentLoader:
 
     def _field_values(self, model, entry) -> dict:
         """Model field values for an entry, with slugs resolved to the items they name."""
+        collection = collections.for_model(model)
+        links = {
+            relation.name: relation
+            for relation in collection.relations
+            if collection.owns(relation)
+        }
         values = {}
         for key, value in entry.items():
-            field = _model_field(model, key)
-            if key in LINK_KEYS:
-                values[field.name] = self._links(field.related_model, LINK_KEYS[key][1], value)
+            field = _model_field(model, key, links)
+            if key in links:
+                values[field.name] = self._links(field.related_model, links[key].target, value)
             elif key == "process_steps":
                 values[key] = [
                     field.related_model(sort_order=position, **step)
@@ -316,9 +320,9 @@ class _DemoContentLoader:
         return article_index
 
 
-def _model_field(model, key: str):
+def _model_field(model, key: str, links: dict[str, Relation]):
     """The field, or inline relation, that a key of an entry fills."""
-    name = LINK_KEYS[key][0] if key in LINK_KEYS else key
+    name = links[key].link if key in links else key
     try:
         return model._meta.get_field(name)
     except FieldDoesNotExist as error:
@@ -329,9 +333,13 @@ def _problems_outside_full_clean(item) -> dict[str, list]:
     """What the admin's form would refuse but an item's full_clean() does not check: its inline
     rows, the contents of its StreamFields, and clinical content that cites no reference."""
     problems = {}
+    # The data file's key for each inline relation, to name a broken row as the file does.
+    data_file_keys = {
+        relation.link: relation.name for relation in collections.for_model(type(item)).relations
+    }
     for relation in get_all_child_relations(type(item)):
         accessor = relation.get_accessor_name()
-        key = DATA_FILE_KEYS.get(accessor, accessor)
+        key = data_file_keys.get(accessor, accessor)
         for position, row in enumerate(getattr(item, accessor).all()):
             # The row's parent is not saved yet, so its key to the parent cannot be checked.
             row_errors = errors_from(partial(row.full_clean, exclude=[relation.field.name]))

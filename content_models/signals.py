@@ -7,15 +7,15 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import published, unpublished
 
+from . import collections
 from .enums import ChangeAction
 from .generation import ContentGeneration
-from .pages.article import ArticlePage
 from .services import record_content_change, record_public_change
 from .snippets.base import PublishableSnippet
 
-# The content types the API serves. A page's deletion also sends `post_delete` for its
+# The content types the public reads. A page's deletion also sends `post_delete` for its
 # `Page` row: only the specific page (an ArticlePage) is logged.
-SYNDICATED = PublishableSnippet | ArticlePage
+SYNDICATED = tuple(collections.MODELS)
 
 
 # What can change what the public sees: content, and who may view a page.

@@ -8,18 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from content_models import collections
 from content_models.models import ContentChange
 
 from . import keys, signing
 from .address_guard import literal_address_refusal
 from .enums import DeliveryStatus, RateLimitTier, WebhookEvent
-
-
-def collection_names() -> list[str]:
-    """The API's collections (`/api/v1/<name>/`), the units a partner is licensed for."""
-    from api.v1.router import COLLECTIONS  # the API imports this app: import when needed
-
-    return list(COLLECTIONS)
 
 
 class Partner(models.Model):
@@ -72,7 +66,8 @@ class Partner(models.Model):
         return self.name
 
     def clean(self):
-        unknown = sorted(set(self.collections or ()) - set(collection_names()))
+        # The units a partner is licensed for are the collections (`/api/v1/<name>/`).
+        unknown = sorted(set(self.collections or ()) - set(collections.NAMES))
         if unknown:
             raise ValidationError({"collections": f"Unknown collections: {', '.join(unknown)}."})
 

@@ -14,6 +14,8 @@ from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from content_models import collections
+
 from .admin_views import (
     REVOKE_LOG_ACTION,
     ROTATE_LOG_ACTION,
@@ -28,7 +30,7 @@ from .admin_views import (
     WebhookEndpointRotateView,
 )
 from .enums import DeliveryStatus, WebhookEvent
-from .models import ApiKey, Partner, WebhookDelivery, WebhookEndpoint, collection_names
+from .models import ApiKey, Partner, WebhookDelivery, WebhookEndpoint
 
 
 class CollectionsColumn(Column):
@@ -68,9 +70,7 @@ class PartnerViewSet(ModelViewSet):
         if db_field.name == "collections":
             # Stored as a JSON list; chosen from the API's collections with checkboxes.
             return forms.MultipleChoiceField(
-                choices=[
-                    (name, name.replace("-", " ").capitalize()) for name in collection_names()
-                ],
+                choices=[(name, name.replace("-", " ").capitalize()) for name in collections.NAMES],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
                 label="Content they may use",

@@ -39,8 +39,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from content_models import collections
+from content_models.collections import Collection
 from content_models.models import ContentChange
-from content_models.public_urls import api_path
 
 from . import address_guard, signing
 from .enums import OUTSTANDING_STATUSES, DeliveryStatus
@@ -73,30 +74,19 @@ USER_AGENT = "ketamine-content-webhooks/1"
 # 1. Queueing
 
 
-def collection_of(model) -> str | None:
-    from api.v1.router import COLLECTIONS  # the API imports this app: import when needed
-
-    for name, viewset in COLLECTIONS.items():
-        if viewset.model is model:
-            return name
-    return None
-
-
-def payload_for(change: ContentChange, collection: str) -> dict:
+def payload_for(change: ContentChange, collection: Collection) -> dict:
     """The thin payload: what changed and where to fetch it; the sync brings the content."""
-    from api.v1.router import COLLECTIONS
-
     occurred_at = change.occurred_at.isoformat()
     return {
         "type": f"content.{change.action}",
         "timestamp": occurred_at,
         "data": {
-            "collection": collection,
-            "type": COLLECTIONS[collection].serializer_class.type_name,
+            "collection": collection.name,
+            "type": collection.type_name,
             "id": change.object_id,
             "slug": change.slug,
             "locale": change.language_code,
-            "url": settings.API_BASE_URL + api_path(collection, change.slug, change.language_code),
+            "url": settings.API_BASE_URL + collection.api_path(change.slug, change.language_code),
             "occurred_at": occurred_at,
             "sequence": change.id,
         },
@@ -106,7 +96,7 @@ def payload_for(change: ContentChange, collection: str) -> dict:
 def queue_deliveries(change: ContentChange) -> list[WebhookDelivery]:
     """A delivery for each active endpoint that wants this change, and the worker's task for
     each, as part of the caller's transaction."""
-    collection = collection_of(change.content_type.model_class())
+    collection = collections.for_model(change.content_type.model_class())
     if collection is None:
         return []
     event = f"content.{change.action}"
@@ -114,7 +104,7 @@ def queue_deliveries(change: ContentChange) -> list[WebhookDelivery]:
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(is_active=True).select_related("partner")
-        if event in endpoint.events and collection in endpoint.partner.collections
+        if event in endpoint.events and collection.name in endpoint.partner.collections
     ]
     if not endpoints:
         return []

@@ -17,6 +17,7 @@ from rest_framework import serializers
 from wagtail.blocks import StructValue
 from wagtail.rich_text import get_text_for_indexing
 
+from content_models import collections
 from content_models.enums import ReferenceKind, RuleKind
 from content_models.models import (
     FAQ,
@@ -31,15 +32,7 @@ from content_models.models import (
 from content_models.selectors import is_live, live_related
 from content_models.snippets.base import MedicallyReviewed
 
-from .serializers.articles import ArticleSerializer
 from .serializers.base import api_url, public_url
-from .serializers.registry import SERIALIZERS
-
-# Each model's collection, to build the addresses of the item and of the items it links to.
-COLLECTION_BY_MODEL = {
-    serializer.Meta.model: serializer.collection
-    for serializer in (*SERIALIZERS.values(), ArticleSerializer)
-}
 
 # A precaution asks for care rather than ruling treatment out, so it is not a contraindication;
 # schema.org has no closer type for it than MedicalEntity.
@@ -61,9 +54,10 @@ REFERENCE_TYPES = {
 }
 
 
-def item_jsonld(item, request) -> dict:
-    """The JSON-LD document of one live item of any collection."""
-    return without_empty(PAGES[type(item)](item, request))
+def item_jsonld(item, page_of, request) -> dict:
+    """The JSON-LD document of one live item, written by its collection's page function
+    (`page_of`, e.g. `side_effect_page`, which each viewset names)."""
+    return without_empty(page_of(item, request))
 
 
 def web_page(item, request, *, name: str, description: str) -> dict:
@@ -273,22 +267,10 @@ def article_page(article: ArticlePage, request) -> dict:
     }
 
 
-PAGES = {
-    TreatmentForm: treatment_form_page,
-    SideEffect: side_effect_page,
-    EligibilityRule: eligibility_rule_page,
-    Condition: condition_page,
-    Reference: reference_page,
-    FAQ: faq_page,
-    MedicalReviewer: reviewer_page,
-    ArticlePage: article_page,
-}
-
-
 def item_url(item, request) -> str:
     """Where people read the item: its page on the public site when one is configured,
     otherwise its address in this API."""
-    collection = COLLECTION_BY_MODEL[type(item)]
+    collection = collections.for_model(type(item))
     return public_url(item, collection) or api_url(item, collection, request)
 
 

@@ -1,55 +1,79 @@
-"""Every v1 endpoint, registered in one place."""
+"""Every v1 endpoint, registered in one place: the one place, too, where the API attaches
+itself to the collections registry (`content_models/collections.py`)."""
 
-from django.urls import path
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
+
+from content_models import collections
 
 from .endpoints.articles import ArticleViewSet
 from .endpoints.conditions import ConditionViewSet
 from .endpoints.eligibility_rules import EligibilityRuleViewSet
 from .endpoints.faqs import FaqViewSet
+from .endpoints.index import IndexView
+from .endpoints.manifest import ManifestView
 from .endpoints.references import ReferenceViewSet
 from .endpoints.reviewers import ReviewerViewSet
+from .endpoints.search import SearchView
 from .endpoints.side_effects import SideEffectViewSet
+from .endpoints.sync import SyncView
 from .endpoints.treatment_forms import TreatmentFormViewSet
 
 app_name = "v1"
 
-# URL segment -> viewset; the segment is also the collection's name in the index.
-COLLECTIONS = {
-    "treatment-forms": TreatmentFormViewSet,
-    "side-effects": SideEffectViewSet,
-    "eligibility-rules": EligibilityRuleViewSet,
-    "conditions": ConditionViewSet,
-    "references": ReferenceViewSet,
-    "faqs": FaqViewSet,
-    "articles": ArticleViewSet,
-    "reviewers": ReviewerViewSet,
-}
-# Each collection's item type (`side-effect`), as items, search hits and the manifest name it.
-TYPE_NAMES = [viewset.serializer_class.type_name for viewset in COLLECTIONS.values()]
+# One viewset per collection; each names its serializer, which names its collection.
+VIEWSETS = (
+    TreatmentFormViewSet,
+    SideEffectViewSet,
+    EligibilityRuleViewSet,
+    ConditionViewSet,
+    ReferenceViewSet,
+    FaqViewSet,
+    ArticleViewSet,
+    ReviewerViewSet,
+)
+
+
+def item_path(collection: str, slug: str, language_code: str) -> str:
+    """An item's detail address (path): /api/v1/<collection>/<slug>/, with `?locale=` for any
+    language but the default."""
+    path = reverse(f"api:v1:{collection}-detail", kwargs={"slug": slug})
+    if language_code != settings.LANGUAGE_CODE:
+        path = f"{path}?locale={language_code}"
+    return path
+
+
+def attach_to_collections() -> None:
+    """Give each collection of the registry its viewset, serializer and item addresses (run
+    once, as the API app starts: `api/apps.py`)."""
+    for viewset in VIEWSETS:
+        collection = viewset.serializer_class.collection
+        collection.attach_api(
+            viewset=viewset,
+            serializer=viewset.serializer_class,
+            item_path=partial(item_path, collection.name),
+        )
+    unserved = [collection.name for collection in collections.COLLECTIONS if not collection.viewset]
+    if unserved:
+        raise ImproperlyConfigured(f"No v1 viewset serves {', '.join(unserved)}.")
+
 
 router = SimpleRouter()
-for prefix, viewset in COLLECTIONS.items():
-    router.register(prefix, viewset, basename=prefix)
+for viewset in VIEWSETS:
+    name = viewset.serializer_class.collection.name
+    router.register(name, viewset, basename=name)
 
-
-def _urls():
-    # Imported here: these views read COLLECTIONS from this module.
-    from .endpoints.index import IndexView
-    from .endpoints.manifest import ManifestView
-    from .endpoints.search import SearchView
-    from .endpoints.sync import SyncView
-
-    return [
-        path("", IndexView.as_view(), name="index"),
-        path("search/", SearchView.as_view(), name="search"),
-        path("manifest/", ManifestView.as_view(), name="manifest"),
-        path("sync/", SyncView.as_view(), name="sync"),
-        path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-        path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
-        *router.urls,
-    ]
-
-
-urlpatterns = _urls()
+urlpatterns = [
+    path("", IndexView.as_view(), name="index"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("manifest/", ManifestView.as_view(), name="manifest"),
+    path("sync/", SyncView.as_view(), name="sync"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
+    *router.urls,
+]

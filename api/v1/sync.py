@@ -21,6 +21,8 @@ from django.core import signing
 from rest_framework.exceptions import ValidationError
 
 from api.v1.serializers.base import RichTextBatch
+from content_models import collections
+from content_models.collections import Collection
 from content_models.selectors import (
     changes_between,
     ids_ever_public,
@@ -58,14 +60,9 @@ class SyncState:
         return state
 
 
-def sync_page(
-    state: SyncState, *, collections: dict, scope: list[str], limit: int, request
-) -> dict:
-    """The next page of records for a client in `state`, which it updates.
-
-    `collections` are the API's collections (name -> viewset); `scope` names those the
-    caller may use.
-    """
+def sync_page(state: SyncState, *, scope: list[str], limit: int, request) -> dict:
+    """The next page of records for a client in `state`, which it updates. `scope` names the
+    collections the caller may use."""
     # What every item of the page is serialized with; their rich text is expanded at the end.
     rich_text = RichTextBatch()
     context = {"request": request, "expand": (), "rich_text": rich_text}
@@ -83,7 +80,7 @@ def sync_page(
     while state.queue and len(records) < limit:
         mode, collection, last_id = state.queue[0]
         room = limit - len(records)
-        model = collections[collection].model
+        model = collections.by_name(collection).model
         if mode == SNAPSHOT:
             ids = list(
                 live_items(model, locale=state.locale, related_depth=None)
@@ -91,7 +88,7 @@ def sync_page(
                 .order_by("pk")
                 .values_list("pk", flat=True)[:room]
             )
-            records += _current_state(collections[collection], collection, ids, state, context)
+            records += _current_state(collections.by_name(collection), ids, state, context)
         else:
             ids = ids_ever_public(model, locale=state.locale, after=last_id, limit=room)
             records += [_deletion(collection, pk) for pk in ids]
@@ -105,23 +102,22 @@ def sync_page(
         changes = changes_between(
             state.position,
             head,
-            models=[collections[name].model for name in state.held],
+            models=[collections.by_name(name).model for name in state.held],
             locale=state.locale,
             limit=room,
         )
-        records += _records_for_changes(changes, collections, state, context)
+        records += _records_for_changes(changes, state, context)
         state.position = changes[-1].id if len(changes) == room else head
     has_more = bool(state.queue) or state.position < head
     page = {"records": records, "next_cursor": state.to_cursor(), "has_more": has_more}
     return rich_text.expand_in(page)
 
 
-def _records_for_changes(changes, collections: dict, state: SyncState, context) -> list[dict]:
+def _records_for_changes(changes, state: SyncState, context) -> list[dict]:
     """One record per changed item, in the order of its latest change: its state now."""
-    collection_by_model = {viewset.model: name for name, viewset in collections.items()}
     latest = {}
     for change in changes:
-        key = (collection_by_model[change.content_type.model_class()], change.object_id)
+        key = (collections.for_model(change.content_type.model_class()).name, change.object_id)
         latest.pop(key, None)
         latest[key] = change
     by_collection: dict[str, list[int]] = {}
@@ -130,27 +126,27 @@ def _records_for_changes(changes, collections: dict, state: SyncState, context) 
     current = {
         (record["collection"], record["id"]): record
         for collection, ids in by_collection.items()
-        for record in _current_state(collections[collection], collection, ids, state, context)
+        for record in _current_state(collections.by_name(collection), ids, state, context)
     }
     return [current[key] for key in latest]
 
 
-def _current_state(viewset, collection: str, ids: list[int], state: SyncState, context):
+def _current_state(collection: Collection, ids: list[int], state: SyncState, context):
     """An upsert for each id that is live now, a deletion for each that is not."""
-    serializer_class = viewset.serializer_class
+    serializer_class = collection.serializer
     # Relations come as slugs, never expanded: the targets need no relations of their own.
-    live = live_items(viewset.model, locale=state.locale, related_depth=0).filter(pk__in=ids)
+    live = live_items(collection.model, locale=state.locale, related_depth=0).filter(pk__in=ids)
     items = {item.pk: item for item in live}
     serializer = serializer_class(context={**context, "fields": set(serializer_class.Meta.fields)})
     return [
         {
             "action": "upsert",
-            "collection": collection,
+            "collection": collection.name,
             "id": pk,
             "item": serializer.to_representation(items[pk]),
         }
         if pk in items
-        else _deletion(collection, pk)
+        else _deletion(collection.name, pk)
         for pk in ids
     ]
 

@@ -188,7 +188,7 @@ SPECTACULAR_SETTINGS = {
         "ProcessPhaseEnum": "content_models.enums.ProcessPhase",
         "TimingEnum": "content_models.enums.Timing",
         # The item types, as search hits and the manifest name them (items name their own).
-        "ItemTypeEnum": "api.v1.router.TYPE_NAMES",
+        "ItemTypeEnum": "content_models.collections.TYPE_NAMES",
     },
 }
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=0)

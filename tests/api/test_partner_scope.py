@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.v1.router import COLLECTIONS
+from content_models.collections import NAMES
 from content_models.models import SideEffectReference
 from tests.api.v1.helpers import FACTORIES
 from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
@@ -16,13 +16,13 @@ def key_for(*collections) -> dict:
 
 
 def test_every_collection_has_a_factory_here():
-    assert set(FACTORIES) == set(COLLECTIONS)
+    assert set(FACTORIES) == set(NAMES)
 
 
-@pytest.mark.parametrize("collection", COLLECTIONS)
+@pytest.mark.parametrize("collection", NAMES)
 def test_a_collection_outside_the_scope_answers_404_on_list_and_detail(api, collection):
     item = FACTORIES[collection](slug="in-question")
-    others = [name for name in COLLECTIONS if name != collection]
+    others = [name for name in NAMES if name != collection]
     key = key_for(*others)
     for url in (f"/api/v1/{collection}/", f"/api/v1/{collection}/{item.slug}/"):
         assert api.get(url).status_code == 200  # anonymous public read, now cached
@@ -31,7 +31,7 @@ def test_a_collection_outside_the_scope_answers_404_on_list_and_detail(api, coll
         assert response["Content-Type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize("collection", COLLECTIONS)
+@pytest.mark.parametrize("collection", NAMES)
 def test_a_collection_in_the_scope_is_served(api, collection):
     item = FACTORIES[collection](slug="in-question")
     key = key_for(collection)
@@ -40,7 +40,7 @@ def test_a_collection_in_the_scope_is_served(api, collection):
 
 
 def test_the_index_names_only_the_collections_in_the_scope(api):
-    assert set(api.get("/api/v1/").json()["collections"]) == set(COLLECTIONS)
+    assert set(api.get("/api/v1/").json()["collections"]) == set(NAMES)
     response = api.get("/api/v1/", **key_for("faqs", "conditions"))
     assert set(response.json()["collections"]) == {"faqs", "conditions"}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from api.v1.router import COLLECTIONS
+from content_models import collections
 from content_models.selectors import live_items
 from syndication.enums import WebhookEvent
 from syndication.models import WebhookDelivery, WebhookEndpoint
@@ -86,12 +86,12 @@ def mirrored(db: Path) -> dict[tuple[str, int], dict]:
     }
 
 
-def live_keys(collections: list[str]) -> set[tuple[str, int]]:
+def live_keys(scope: list[str]) -> set[tuple[str, int]]:
     return {
         (collection, pk)
-        for collection in collections
+        for collection in scope
         for pk in live_items(
-            COLLECTIONS[collection].model, locale="en", related_depth=None
+            collections.by_name(collection).model, locale="en", related_depth=None
         ).values_list("pk", flat=True)
     }
 

@@ -140,6 +140,17 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
     )
 
 
+def factory_for(model):
+    """The factory above that makes items of `model`."""
+    return next(
+        value
+        for value in globals().values()
+        if isinstance(value, type)
+        and issubclass(value, DjangoModelFactory)
+        and value._meta.model is model
+    )
+
+
 def cite(item, reference=None) -> Reference:
     """Add a citation of `reference` (a new live one by default) to an item, and save it."""
     reference = reference or ReferenceFactory()

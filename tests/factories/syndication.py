@@ -3,7 +3,8 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from syndication.models import Partner, collection_names
+from content_models import collections
+from syndication.models import Partner
 from syndication.services import create_api_key
 
 
@@ -18,7 +19,7 @@ class PartnerFactory(DjangoModelFactory):
     attribution_text = (
         "Content from the Ketamine patient information service, used with permission."
     )
-    collections = factory.LazyFunction(collection_names)
+    collections = factory.LazyFunction(lambda: list(collections.NAMES))
 
 
 def api_key_for(partner=None, **kwargs) -> str:

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import ClassVar
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from api.filters import (
 from api.renderers import JSONLDRenderer
 from api.v1.jsonld import item_jsonld
 from api.v1.serializers.base import RichTextBatch
+from content_models.collections import Collection
 from content_models.selectors import live_items
 
 LOCALE_PARAMETER = OpenApiParameter(
@@ -91,7 +93,6 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     `?format=jsonld`); a list is not, as linked data describes one page at a time.
     """
 
-    model = None
     lookup_field = "slug"
     filter_backends = (DjangoFilterBackend, StrictOrderingFilter, WagtailSearchFilter)
     # API name -> model field, for `?ordering=`.
@@ -99,11 +100,17 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering: tuple[str, ...] = ()
     # Fields only a detail carries (too costly to build for every item of a list).
     detail_only_fields: frozenset[str] = frozenset()
+    # The item's schema.org page, as a function of `api/v1/jsonld.py` (item, request) -> dict.
+    jsonld_page: Callable[..., dict]
+
+    @property
+    def collection(self) -> Collection:
+        return self.serializer_class.collection
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         client = api_client(request)
-        if not client.may_read(self.serializer_class.collection):
+        if not client.may_read(self.collection.name):
             # As if it did not exist: a partner's key sees only what it is licensed for.
             raise NotFound(f"There is no endpoint at {request.path}.")
         if self.action == "list":
@@ -133,25 +140,26 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         # The schema generator asks for the queryset (to learn the model) without a request,
         # so without the locale `initial` reads from one.
         if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        return live_items(self.model, locale=self.locale)
+            return self.collection.model.objects.none()
+        return live_items(self.collection.model, locale=self.locale)
 
     def get_object(self):
         slug = self.kwargs["slug"]
+        model = self.collection.model
         try:
             # No slug holds a NUL character, and PostgreSQL cannot even compare with one.
             if "\x00" in slug:
-                raise self.model.DoesNotExist
+                raise model.DoesNotExist
             return self.get_queryset().get(slug=slug)
-        except self.model.DoesNotExist:
+        except model.DoesNotExist:
             raise NotFound(
-                f"No published {self.model._meta.verbose_name} has the slug '{slug}' "
+                f"No published {model._meta.verbose_name} has the slug '{slug}' "
                 f"in locale '{self.locale}'."
             ) from None
 
     def retrieve(self, request, *args, **kwargs):
         if isinstance(request.accepted_renderer, JSONLDRenderer):
-            return Response(item_jsonld(self.get_object(), request))
+            return Response(item_jsonld(self.get_object(), self.jsonld_page, request))
         return super().retrieve(request, *args, **kwargs)
 
     def get_serializer_context(self):

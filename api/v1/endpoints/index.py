@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from api.authentication import api_client
 from api.filters import reject_unknown_parameters
-from api.v1.router import COLLECTIONS
+from content_models import collections
 
 from .base import PROBLEM_RESPONSES
 
@@ -38,9 +38,8 @@ class IndexView(APIView):
         return Response(
             {
                 "collections": {
-                    name: reverse(f"api:v1:{name}-list", request=request)
-                    for name in COLLECTIONS
-                    if client.may_read(name)
+                    collection.name: reverse(f"api:v1:{collection.name}-list", request=request)
+                    for collection in collections.readable(client.may_read)
                 },
                 "search": reverse("api:v1:search", request=request),
                 "manifest": reverse("api:v1:manifest", request=request),

@@ -4,19 +4,16 @@ from rest_framework.generics import ListAPIView
 
 from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
-from api.v1.router import COLLECTIONS, TYPE_NAMES
-from content_models.public_urls import api_path
+from content_models import collections
 from content_models.selectors import live_item_versions
 
 from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
 
-COLLECTION_BY_TYPE = {
-    viewset.serializer_class.type_name: collection for collection, viewset in COLLECTIONS.items()
-}
+COLLECTION_BY_TYPE = {collection.type_name: collection for collection in collections.COLLECTIONS}
 
 
 class ManifestEntrySerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=TYPE_NAMES, help_text="The item's type.")
+    type = serializers.ChoiceField(choices=collections.TYPE_NAMES, help_text="The item's type.")
     id = serializers.IntegerField(source="item_id")
     slug = serializers.SlugField(source="item_slug")
     url = serializers.SerializerMethodField(help_text="The item's detail in this API.")
@@ -29,9 +26,8 @@ class ManifestEntrySerializer(serializers.Serializer):
     )
 
     def get_url(self, entry) -> str:
-        path = api_path(
-            COLLECTION_BY_TYPE[entry["type"]], entry["item_slug"], self.context["locale"]
-        )
+        collection = COLLECTION_BY_TYPE[entry["type"]]
+        path = collection.api_path(entry["item_slug"], self.context["locale"])
         return self.context["request"].build_absolute_uri(path)
 
 
@@ -52,15 +48,10 @@ class ManifestView(ListAPIView):
         self.locale = requested_locale(request)
 
     def get_queryset(self):
-        client = api_client(self.request)
-        models_by_type = {
-            viewset.serializer_class.type_name: viewset.model
-            for collection, viewset in COLLECTIONS.items()
-            if client.may_read(collection)
-        }
-        if not models_by_type:  # a partner licensed for nothing yet
+        readable = list(collections.readable(api_client(self.request).may_read))
+        if not readable:  # a partner licensed for nothing yet
             return []
-        return live_item_versions(models_by_type, locale=self.locale)
+        return live_item_versions(readable, locale=self.locale)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "locale": self.locale}

@@ -1,16 +1,16 @@
 from typing import ClassVar
 
 from api.filters import ReferenceFilterSet
+from api.v1.jsonld import reference_page
 from api.v1.serializers.references import ReferenceSerializer
-from content_models.models import Reference
 
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
 @content_schema("references")
 class ReferenceViewSet(ContentViewSet):
-    model = Reference
     serializer_class = ReferenceSerializer
+    jsonld_page = staticmethod(reference_page)
     filterset_class = ReferenceFilterSet
     ordering_fields: ClassVar = {
         "title": "title",

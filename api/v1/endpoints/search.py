@@ -13,7 +13,7 @@ from api.filters import (
     requested_locale,
 )
 from api.pagination import LimitOffsetPagination
-from api.v1.router import COLLECTIONS, TYPE_NAMES
+from content_models import collections
 from content_models.selectors import live_items, search_hits
 
 from ..serializers.base import AttributionSerializer
@@ -25,7 +25,7 @@ class SearchHitSerializer(serializers.Serializer):
     asked for these fields only."""
 
     id = serializers.IntegerField()
-    type = serializers.ChoiceField(choices=TYPE_NAMES)
+    type = serializers.ChoiceField(choices=collections.TYPE_NAMES)
     slug = serializers.SlugField()
     title = serializers.CharField()
     summary = serializers.CharField(allow_null=True, help_text="Null for a reference without one.")
@@ -53,7 +53,7 @@ class SearchView(APIView):
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
             OpenApiParameter(
                 "type",
-                comma_separated_schema(TYPE_NAMES),
+                comma_separated_schema(collections.TYPE_NAMES),
                 description="Item types to search, comma-separated (default: all).",
                 **COMMA_SEPARATED,
             ),
@@ -91,16 +91,15 @@ class SearchView(APIView):
         client = api_client(request)
         # Types outside a partner's scope are not searched, and `?type=` does not know them.
         serializers_by_type = {
-            viewset.serializer_class.type_name: viewset.serializer_class
-            for name, viewset in COLLECTIONS.items()
-            if client.may_read(name)
+            collection.type_name: collection.serializer
+            for collection in collections.readable(client.may_read)
         }
         wanted = self._wanted_types(request, serializers_by_type)
 
         scored = []
         for type_name in wanted:
             serializer_class = serializers_by_type[type_name]
-            live = live_items(serializer_class.Meta.model, locale=locale, related_depth=None)
+            live = live_items(serializer_class.collection.model, locale=locale, related_depth=None)
             found = search_hits(live, query)
             scored += [(hit.search_score, serializer_class, hit) for hit in found]
         scored.sort(key=lambda hit: hit[0], reverse=True)

@@ -8,8 +8,8 @@ from rest_framework.views import APIView
 from api.authentication import api_client
 from api.filters import reject_unknown_parameters, requested_locale
 from api.pagination import whole_number_parameter
-from api.v1.router import COLLECTIONS
 from api.v1.sync import SyncState, sync_page
+from content_models import collections
 
 from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
 
@@ -43,7 +43,7 @@ class SyncView(APIView):
                         "SyncRecord",
                         {
                             "action": serializers.ChoiceField(choices=["upsert", "delete"]),
-                            "collection": serializers.ChoiceField(choices=list(COLLECTIONS)),
+                            "collection": serializers.ChoiceField(choices=collections.NAMES),
                             "id": serializers.IntegerField(),
                             "item": serializers.DictField(
                                 allow_null=True,
@@ -74,6 +74,6 @@ class SyncView(APIView):
                     {"locale": ["The cursor carries the language; give one or the other."]}
                 )
             state = SyncState.from_cursor(cursor, partner=partner)
-        scope = [collection for collection in COLLECTIONS if client.may_read(collection)]
-        page = sync_page(state, collections=COLLECTIONS, scope=scope, limit=limit, request=request)
+        scope = [collection.name for collection in collections.readable(client.may_read)]
+        page = sync_page(state, scope=scope, limit=limit, request=request)
         return Response(page)

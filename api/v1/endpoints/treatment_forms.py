@@ -1,16 +1,16 @@
 from typing import ClassVar
 
 from api.filters import TreatmentFormFilterSet
+from api.v1.jsonld import treatment_form_page
 from api.v1.serializers.treatment_forms import TreatmentFormSerializer
-from content_models.models import TreatmentForm
 
 from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
 
 
 @content_schema("treatment forms")
 class TreatmentFormViewSet(ContentViewSet):
-    model = TreatmentForm
     serializer_class = TreatmentFormSerializer
+    jsonld_page = staticmethod(treatment_form_page)
     filterset_class = TreatmentFormFilterSet
     ordering_fields: ClassVar = {
         "title": "name",

@@ -7,7 +7,7 @@ from wagtail.blocks import StreamValue, StructValue
 from wagtail.blocks.list_block import ListValue
 
 from api.authentication import api_client
-from content_models.models import ArticlePage
+from content_models import collections
 from content_models.selectors import live_items
 
 from .base import ReviewedItemSerializer
@@ -16,18 +16,14 @@ from .base import ReviewedItemSerializer
 class ArticleSerializer(ReviewedItemSerializer):
     """An article; its `body` (detail only) comes out front-end ready, block by block."""
 
-    type_name = "article"
-    collection = "articles"
+    collection = collections.by_name("articles")
 
     body = serializers.SerializerMethodField()
 
     class Meta:
-        model = ArticlePage
         fields = (*ReviewedItemSerializer.base_fields, "body")
 
     def get_body(self, article) -> list[dict]:
-        from .registry import BY_MODEL
-
         live_embedded = self._live_embedded_items(article)
         nested_context = {**self.context, "expand": (), "fields": None}
         client = api_client(self.context.get("request"))
@@ -42,10 +38,10 @@ class ArticleSerializer(ReviewedItemSerializer):
             """An embedded item as its API representation, or None if it is not live or its
             collection is outside the client's scope."""
             live_item = live_embedded.get((type(item), item.pk))
-            serializer_class = BY_MODEL[type(item)]
-            if live_item is None or not client.may_read(serializer_class.collection):
+            collection = collections.for_model(type(item))
+            if live_item is None or not client.may_read(collection.name):
                 return None
-            return serializer_for(serializer_class).to_representation(live_item)
+            return serializer_for(collection.serializer).to_representation(live_item)
 
         context = {**self.context, "embed": embed}
         return article.body.stream_block.get_api_representation(article.body, context)

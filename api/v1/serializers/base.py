@@ -18,19 +18,20 @@ from rest_framework.exceptions import ValidationError
 from wagtail.rich_text import expand_db_html
 
 from api.authentication import api_client
-from content_models.public_urls import api_path, public_site_url
+from content_models import collections
+from content_models.collections import Collection
 from content_models.selectors import is_live, live_related
 
 
-def api_url(item, collection: str, request=None) -> str:
+def api_url(item, collection: Collection, request=None) -> str:
     """The item's detail address in this API; absolute when there is a request to build on."""
-    path = api_path(collection, item.slug, item.locale.language_code)
+    path = collection.api_path(item.slug, item.locale.language_code)
     return request.build_absolute_uri(path) if request else path
 
 
-def public_url(item, collection: str) -> str | None:
+def public_url(item, collection: Collection) -> str | None:
     """The item's page on the public site; None when no site address is configured."""
-    return public_site_url(collection, item.slug, item.locale.language_code)
+    return collection.public_url(item.slug, item.locale.language_code)
 
 
 class ConstantField(serializers.Field):
@@ -111,23 +112,27 @@ class OptionalTextField(serializers.CharField):
 
 
 class ExpandableField(serializers.Field):
-    """A relation shown as slugs, or, when named in `?expand=`, as the related items in full.
+    """A relation shown as slugs, or, when named in `?expand=`, as the related items in full
+    (as the related collection's serializer shows them).
 
     Reads the live items through a prefetched link relation (`relation`, then `target` on
     each link) or, with `attribute`, a single foreign key.
     """
 
-    def __init__(self, serializer: str, *, relation="", target="", attribute="", **kwargs):
-        self.serializer_name = serializer
+    def __init__(self, collection: str, *, relation="", target="", attribute="", **kwargs):
+        self.collection = collection
         self.relation, self.target, self.attribute = relation, target, attribute
         self.many = not attribute
         super().__init__(source="*", read_only=True, **kwargs)
 
+    @classmethod
+    def of(cls, relation: collections.Relation) -> "ExpandableField":
+        """The field of a relation the collections registry declares."""
+        return cls(relation.collection, relation=relation.link, target=relation.target)
+
     @property
     def serializer_class(self):
-        from . import registry
-
-        return registry.SERIALIZERS[self.serializer_name]
+        return collections.by_name(self.collection).serializer
 
     def related_items(self, instance):
         if self.attribute:
@@ -176,14 +181,16 @@ class AttributionSerializer(serializers.Serializer):
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    """The fields every item carries; subclasses add their type's own.
+    """The fields every item carries; subclasses name their collection (its model is the
+    serializer's model) and add their type's own fields in `Meta.fields`. The collection's
+    relations, as the registry declares them, are `ExpandableField`s of the same names: list
+    them in `Meta.fields` too.
 
     `?fields=` (in the context as `fields`) keeps only the named fields, plus `id`, `type` and
     `attribution`: whoever shows an item is always told how to credit it.
     """
 
-    type_name: str = ""
-    collection: str = ""
+    collection: Collection | None = None
 
     id = serializers.IntegerField(read_only=True)
     slug = serializers.SlugField(read_only=True)
@@ -220,7 +227,11 @@ class ItemSerializer(serializers.ModelSerializer):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._declared_fields["type"] = ConstantField(cls.type_name)
+        if cls.collection is not None:
+            cls.Meta.model = cls.collection.model
+            cls._declared_fields["type"] = ConstantField(cls.collection.type_name)
+            for relation in cls.collection.relations:
+                cls._declared_fields[relation.name] = ExpandableField.of(relation)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,7 +260,7 @@ class ItemSerializer(serializers.ModelSerializer):
             name
             for name, field in cls._declared_fields.items()
             if isinstance(field, ExpandableField)
-            and (readable is None or readable(field.serializer_class.collection))
+            and (readable is None or readable(field.collection))
         ]
 
     @classmethod
@@ -305,8 +316,7 @@ class ReviewedItemSerializer(ItemSerializer):
 
     last_reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     next_review_due = serializers.DateField(read_only=True, allow_null=True)
-    reviewed_by = ExpandableField("reviewer", attribute="reviewed_by", allow_null=True)
-    references = ExpandableField("reference", relation="reference_links", target="reference")
+    reviewed_by = ExpandableField("reviewers", attribute="reviewed_by", allow_null=True)
 
 
 class UnreviewedItemSerializer(ItemSerializer):

@@ -1,23 +1,18 @@
 from rest_framework import serializers
 
-from content_models.models import Condition
+from content_models import collections
 
-from .base import ExpandableField, ReviewedItemSerializer, RichTextField
+from .base import ReviewedItemSerializer, RichTextField
 
 
 class ConditionSerializer(ReviewedItemSerializer):
-    type_name = "condition"
-    collection = "conditions"
+    collection = collections.by_name("conditions")
 
     title = serializers.CharField(source="name")
     aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
     description = RichTextField()
-    treatment_forms = ExpandableField(
-        "treatment_form", relation="treatment_form_links", target="treatment_form"
-    )
 
     class Meta:
-        model = Condition
         fields = (
             *ReviewedItemSerializer.base_fields,
             "aliases",

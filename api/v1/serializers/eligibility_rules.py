@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
+from content_models import collections
 from content_models.enums import AnswerType
-from content_models.models import EligibilityRule
 
-from .base import ExpandableField, ReviewedItemSerializer
+from .base import ReviewedItemSerializer
 
 
 class AnswerOptionSerializer(serializers.Serializer):
@@ -34,16 +34,11 @@ class QuestionSerializer(serializers.Serializer):
 
 
 class EligibilityRuleSerializer(ReviewedItemSerializer):
-    type_name = "eligibility-rule"
-    collection = "eligibility-rules"
+    collection = collections.by_name("eligibility-rules")
 
     question = serializers.SerializerMethodField()
-    treatment_forms = ExpandableField(
-        "treatment_form", relation="treatment_form_links", target="treatment_form"
-    )
 
     class Meta:
-        model = EligibilityRule
         fields = (
             *ReviewedItemSerializer.base_fields,
             "kind",

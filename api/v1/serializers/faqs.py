@@ -1,17 +1,15 @@
 from rest_framework import serializers
 
-from content_models.models import FAQ
+from content_models import collections
 
 from .base import ReviewedItemSerializer, RichTextField
 
 
 class FaqSerializer(ReviewedItemSerializer):
-    type_name = "faq"
-    collection = "faqs"
+    collection = collections.by_name("faqs")
 
     title = serializers.CharField(source="question")
     answer = RichTextField()
 
     class Meta:
-        model = FAQ
         fields = (*ReviewedItemSerializer.base_fields, "topic", "answer")

@@ -1,11 +1,10 @@
-from content_models.models import Reference
+from content_models import collections
 
 from .base import OptionalTextField, UnreviewedItemSerializer
 
 
 class ReferenceSerializer(UnreviewedItemSerializer):
-    type_name = "reference"
-    collection = "references"
+    collection = collections.by_name("references")
 
     source_url = OptionalTextField(
         source="url",
@@ -17,7 +16,6 @@ class ReferenceSerializer(UnreviewedItemSerializer):
     trial_id = OptionalTextField(help_text="Trial registration, e.g. NCT01234567.")
 
     class Meta:
-        model = Reference
         fields = (
             *UnreviewedItemSerializer.base_fields,
             "kind",

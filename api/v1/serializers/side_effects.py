@@ -1,22 +1,17 @@
 from rest_framework import serializers
 
-from content_models.models import SideEffect
+from content_models import collections
 
-from .base import ExpandableField, ReviewedItemSerializer, RichTextField
+from .base import ReviewedItemSerializer, RichTextField
 
 
 class SideEffectSerializer(ReviewedItemSerializer):
-    type_name = "side-effect"
-    collection = "side-effects"
+    collection = collections.by_name("side-effects")
 
     title = serializers.CharField(source="name")
     description = RichTextField()
-    treatment_forms = ExpandableField(
-        "treatment_form", relation="treatment_form_links", target="treatment_form"
-    )
 
     class Meta:
-        model = SideEffect
         fields = (
             *ReviewedItemSerializer.base_fields,
             "description",

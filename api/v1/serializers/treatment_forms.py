@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from content_models import collections
 from content_models.enums import CARE_SETTING_FIELDS, CareSetting
-from content_models.models import TreatmentForm, TreatmentProcessStep
+from content_models.models import TreatmentProcessStep
 
-from .base import ExpandableField, ReviewedItemSerializer, RichTextField
+from .base import ReviewedItemSerializer, RichTextField
 
 
 class RangeSerializer(serializers.Serializer):
@@ -29,8 +30,7 @@ class ProcessStepSerializer(serializers.ModelSerializer):
 
 
 class TreatmentFormSerializer(ReviewedItemSerializer):
-    type_name = "treatment-form"
-    collection = "treatment-forms"
+    collection = collections.by_name("treatment-forms")
 
     title = serializers.CharField(source="name")
     description = RichTextField()
@@ -40,16 +40,8 @@ class TreatmentFormSerializer(ReviewedItemSerializer):
     course = serializers.SerializerMethodField()
     monitoring = MonitoringSerializer(source="*")
     process_steps = ProcessStepSerializer(many=True)
-    side_effects = ExpandableField(
-        "side_effect", relation="side_effect_links", target="side_effect"
-    )
-    eligibility_rules = ExpandableField(
-        "eligibility_rule", relation="eligibility_rule_links", target="rule"
-    )
-    conditions = ExpandableField("condition", relation="condition_links", target="condition")
 
     class Meta:
-        model = TreatmentForm
         fields = (
             *ReviewedItemSerializer.base_fields,
             "route",

@@ -13,7 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from api.v1.router import COLLECTIONS
+from content_models import collections
 from tests.api.snapshots import assert_matches_snapshot
 from tests.factories import MedicalReviewerFactory
 
@@ -71,7 +71,7 @@ class CollectionContract:
 
     @property
     def serializer(self):
-        return COLLECTIONS[self.collection].serializer_class
+        return collections.by_name(self.collection).serializer
 
     def representative_item(self):
         return model_of(self.collection).objects.get(
@@ -132,7 +132,7 @@ class CollectionContract:
     def test_every_item_carries_the_fields_every_collection_shares(self, api):
         for item in list_all(api, self.collection):
             assert set(item) >= COMMON_FIELDS, item["slug"]
-            assert item["type"] == self.serializer.type_name
+            assert item["type"] == self.serializer.collection.type_name
             assert item["url"] == f"http://testserver{self.detail_url(item['slug'])}"
             assert item["html_url"] is None  # no public site is configured
             assert item["locale"] == "en"
@@ -255,7 +255,7 @@ class ReviewedCollectionContract(CollectionContract):
                 assert [entry["slug"] for entry in embedded] == as_list(
                     plain[item["slug"]][relation]
                 )
-                assert all(entry["type"] == target.type_name for entry in embedded)
+                assert all(entry["type"] == target.collection.type_name for entry in embedded)
                 assert all({"title", "url"} <= set(entry) for entry in embedded)
             assert any(as_list(item[relation]) for item in expanded), f"no {relation} to expand"
 

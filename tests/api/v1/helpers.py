@@ -2,39 +2,18 @@
 
 from wagtail.models import Locale, Page
 
-from api.v1.router import COLLECTIONS
-from tests.factories import (
-    ArticlePageFactory,
-    ConditionFactory,
-    EligibilityRuleFactory,
-    FAQFactory,
-    MedicalReviewerFactory,
-    ReferenceFactory,
-    SideEffectFactory,
-    TreatmentFormFactory,
-)
+from content_models import collections
+from tests.factories import factory_for
 
+# Each collection's factory.
 FACTORIES = {
-    "treatment-forms": TreatmentFormFactory,
-    "side-effects": SideEffectFactory,
-    "eligibility-rules": EligibilityRuleFactory,
-    "conditions": ConditionFactory,
-    "references": ReferenceFactory,
-    "faqs": FAQFactory,
-    "articles": ArticlePageFactory,
-    "reviewers": MedicalReviewerFactory,
+    collection.name: factory_for(collection.model) for collection in collections.COLLECTIONS
 }
 
 # The model field each collection shows as `title`.
 TITLE_FIELDS = {
-    "treatment-forms": "name",
-    "side-effects": "name",
-    "eligibility-rules": "title",
-    "conditions": "name",
-    "references": "title",
-    "faqs": "question",
-    "articles": "title",
-    "reviewers": "name",
+    collection.name: collection.serializer().fields["title"].source
+    for collection in collections.COLLECTIONS
 }
 
 # What differs between two loads of the same content: database ids, StreamField block ids
@@ -43,7 +22,7 @@ VOLATILE_FIELDS = {"id", "first_published_at", "last_published_at"}
 
 
 def model_of(collection: str):
-    return COLLECTIONS[collection].model
+    return collections.by_name(collection).model
 
 
 def normalised(data):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from api.v1.router import COLLECTIONS
+from content_models.collections import NAMES
 from content_models.models import FAQ, MedicalReviewer, Reference, SideEffect
 from tests.factories import FAQFactory, ReferenceFactory
 
@@ -97,7 +97,7 @@ def test_schema_org_check_finds_untyped_objects_unknown_types_and_foreign_proper
     assert schema_org_problems({"@type": ["MedicalWebPage", "FAQPage"], "lastReviewed": ""}) == []
 
 
-@pytest.mark.parametrize("collection", COLLECTIONS)
+@pytest.mark.parametrize("collection", NAMES)
 def test_every_detail_is_a_medical_web_page_in_schema_org_terms(api, collection):
     listing = get_json(api, f"/api/v1/{collection}/", limit=100)
     assert listing["results"]
@@ -111,7 +111,7 @@ def test_every_detail_is_a_medical_web_page_in_schema_org_terms(api, collection)
         assert schema_org_problems(document) == [], item["slug"]
 
 
-@pytest.mark.parametrize("collection", COLLECTIONS)
+@pytest.mark.parametrize("collection", NAMES)
 def test_json_ld_holds_plain_text_never_markup(api, collection):
     for item in get_json(api, f"/api/v1/{collection}/", limit=100)["results"]:
         response = api.get(item["url"], HTTP_ACCEPT=JSONLD)

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.v1.router import COLLECTIONS
+from content_models import collections
+from content_models.collections import NAMES
 from tests.factories import ArticlePageFactory, FAQFactory, create_with_every_relation
 
 from .helpers import FACTORIES
@@ -23,11 +24,11 @@ SIZES = (1, 10, 50)
 def list_requests(collection: str) -> list[str]:
     """The list without expansion, and with every relation it can expand at once."""
     url = f"/api/v1/{collection}/?limit=100"
-    expandable = COLLECTIONS[collection].serializer_class.expandable_fields()
+    expandable = collections.by_name(collection).serializer.expandable_fields()
     return [url, f"{url}&expand={','.join(expandable)}"] if expandable else [url]
 
 
-@pytest.mark.parametrize("collection", COLLECTIONS)
+@pytest.mark.parametrize("collection", NAMES)
 def test_list_queries_do_not_grow_with_its_length_or_expansions(
     api, collection, django_assert_num_queries
 ):

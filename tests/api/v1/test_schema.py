@@ -8,8 +8,8 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from openapi_spec_validator import validate
 
-from api.v1.router import COLLECTIONS, TYPE_NAMES
-from content_models import enums
+from content_models import collections, enums
+from content_models.collections import NAMES, TYPE_NAMES
 from tests.api.snapshots import assert_matches_snapshot
 
 from .helpers import FACTORIES
@@ -41,7 +41,7 @@ def test_schema_matches_its_snapshot(openapi):
 
 
 def test_schema_lists_every_collection_with_list_and_detail(openapi):
-    for collection in COLLECTIONS:
+    for collection in NAMES:
         assert "get" in openapi["paths"][f"/api/v1/{collection}/"], collection
         assert "get" in openapi["paths"][f"/api/v1/{collection}/{{slug}}/"], collection
     assert "get" in openapi["paths"]["/api/v1/"]
@@ -83,9 +83,11 @@ def comma_separated_values(parameter: dict) -> list[str]:
 def test_schema_lists_the_values_of_fields_expand_and_ordering(openapi):
     side_effects = parameters(openapi, "/api/v1/side-effects/")
     assert comma_separated_values(side_effects["ordering"]) == [
-        term for name in COLLECTIONS["side-effects"].ordering_fields for term in (name, f"-{name}")
+        term
+        for name in collections.by_name("side-effects").viewset.ordering_fields
+        for term in (name, f"-{name}")
     ]
-    serializer = COLLECTIONS["side-effects"].serializer_class
+    serializer = collections.by_name("side-effects").serializer
     assert comma_separated_values(side_effects["fields"]) == list(serializer.Meta.fields)
     assert comma_separated_values(side_effects["expand"]) == serializer.expandable_fields()
     # A list leaves out an article's body, and so does not offer it.
@@ -106,7 +108,7 @@ def test_schema_offers_every_content_language_as_locale(openapi):
         for parameter in operations["get"].get("parameters", [])
         if parameter["name"] == "locale"
     ]
-    assert len(locales) > len(COLLECTIONS)
+    assert len(locales) > len(NAMES)
     assert all(locale["enum"] == codes for locale in locales)
     assert all(locale["default"] == settings.LANGUAGE_CODE for locale in locales)
 
@@ -141,8 +143,8 @@ def test_api_accepts_every_value_the_schema_offers_comma_separated(api, openapi)
 
 
 def test_schema_lists_every_field_of_every_item(openapi):
-    for viewset in COLLECTIONS.values():
-        serializer = viewset.serializer_class
+    for collection in collections.COLLECTIONS:
+        serializer = collection.serializer
         component = openapi["components"]["schemas"][serializer.__name__.removesuffix("Serializer")]
         assert list(component["properties"]) == list(serializer.Meta.fields), serializer
 

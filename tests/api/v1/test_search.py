@@ -8,7 +8,7 @@ after an intended change, rewrite it and review the diff:
 
 import pytest
 
-from api.v1.router import COLLECTIONS
+from content_models import collections
 from content_models.models import SideEffect
 from tests.api.snapshots import assert_matches_snapshot
 from tests.factories import SideEffectFactory
@@ -24,10 +24,10 @@ SEARCH = "/api/v1/search/"
 def xylophones():
     """One item titled 'Xylophone <collection>' in each collection: (type, title) of each."""
     found = []
-    for collection, viewset in COLLECTIONS.items():
-        title = f"Xylophone {collection}"
-        FACTORIES[collection](**{TITLE_FIELDS[collection]: title})
-        found.append((viewset.serializer_class.type_name, title))
+    for collection in collections.COLLECTIONS:
+        title = f"Xylophone {collection.name}"
+        FACTORIES[collection.name](**{TITLE_FIELDS[collection.name]: title})
+        found.append((collection.type_name, title))
     return found
 
 
@@ -54,7 +54,7 @@ def test_search_pages_with_limit_and_offset(api, xylophones):
     first = get_json(api, SEARCH, q="xylophone", limit=3)
     second = get_json(api, first["next"])
 
-    assert first["count"] == len(everything) == len(COLLECTIONS)
+    assert first["count"] == len(everything) == len(collections.COLLECTIONS)
     assert first["results"] + second["results"] == everything[:6]
     assert first["previous"] is None
     assert second["previous"] == "http://testserver/api/v1/search/?limit=3&q=xylophone"

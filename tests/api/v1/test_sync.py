@@ -5,7 +5,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIRequestFactory
 
-from api.v1.router import COLLECTIONS
 from api.v1.sync import SyncState, sync_page
 from content_models.selectors import live_items
 from tests.api.v1.helpers import FACTORIES, TITLE_FIELDS, Mirror, model_of
@@ -133,7 +132,7 @@ def test_a_collection_leaving_the_scope_is_withdrawn_and_coming_back_is_sent_aga
 
     def fetch_page(cursor):
         nonlocal state
-        return sync_page(state, collections=COLLECTIONS, scope=scope, limit=2, request=request)
+        return sync_page(state, scope=scope, limit=2, request=request)
 
     mirror = Mirror(fetch_page)
     mirror.sync()
@@ -175,7 +174,7 @@ def test_following_the_cursors_through_any_changes_ends_with_the_live_content(op
             state = SyncState.from_cursor(cursor, partner=None)
         else:
             state = SyncState(locale="en", partner=None)
-        return sync_page(state, collections=COLLECTIONS, scope=scope, limit=2, request=request)
+        return sync_page(state, scope=scope, limit=2, request=request)
 
     mirror = Mirror(fetch_page)
     for step, (operation, argument) in enumerate(operations):

@@ -13,7 +13,6 @@ from django.db import connection, transaction
 from rest_framework.test import APIRequestFactory
 from wagtail.models import ModelLogEntry
 
-from api.v1.router import COLLECTIONS
 from api.v1.sync import SyncState, sync_page
 from content_models.models import ContentChange, Reference
 from tests.factories import ReferenceFactory
@@ -65,9 +64,7 @@ def test_publishes_committing_out_of_order_all_reach_a_partner_syncing_between(s
     state = SyncState(locale="en", partner=None)
     request = APIRequestFactory().get("/api/v1/sync/")
     mirror = Mirror(
-        lambda cursor: sync_page(
-            state, collections=COLLECTIONS, scope=["references"], limit=100, request=request
-        )
+        lambda cursor: sync_page(state, scope=["references"], limit=100, request=request)
     )
     first_published, may_commit = threading.Event(), threading.Event()
 

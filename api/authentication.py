@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
-from syndication.enums import ANONYMOUS_TIER
 from syndication.models import ApiKey, Partner
 from syndication.selectors import InvalidApiKey, active_api_key
 from syndication.services import record_use
 
 from . import ratelimit
 from .errors import problem_response
+from .ratelimit import ANONYMOUS_TIER
 
 API_PREFIX = "/api/"
 CREDENTIAL_HEADERS = ("Authorization", "X-API-Key")

@@ -6,7 +6,8 @@ set, so every web process shares the counters. Each request is one atomic Redis 
 exactly `limit` of them in a window see a count within the limit. Without Redis the counters
 are per process (development only).
 
-Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each partner tier).
+Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each partner tier,
+`syndication.enums.RateLimitTier`); `api/checks.py` refuses to start without a valid one.
 """
 
 import re
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django_ratelimit.core import get_usage
+
+# The tier of requests that send no key: limited per client address.
+ANONYMOUS_TIER = "anonymous"
 
 _UNITS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
 _RATE = re.compile(

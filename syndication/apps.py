@@ -7,4 +7,4 @@ class SyndicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (register the checks and receivers)
+        from . import signals  # noqa: F401  (connects the receivers)

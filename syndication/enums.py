@@ -10,10 +10,6 @@ class RateLimitTier(models.TextChoices):
     PREMIUM = "premium", "Premium"
 
 
-# The tier of requests that send no key: limited per client address.
-ANONYMOUS_TIER = "anonymous"
-
-
 class WebhookEvent(models.TextChoices):
     """What a webhook announces: one event per change in the change log (`ChangeAction`)."""
 

@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.core import checks
 
-from .enums import ANONYMOUS_TIER, RateLimitTier
+from syndication.enums import RateLimitTier
+
+from .ratelimit import ANONYMOUS_TIER, parse_rate
 
 
 @checks.register()
 def rate_limits_are_configured(app_configs, **kwargs):
-    from api.ratelimit import parse_rate
-
     limits = getattr(settings, "API_RATE_LIMITS", {})
     errors = []
     for tier in (ANONYMOUS_TIER, *RateLimitTier.values):
@@ -20,7 +20,7 @@ def rate_limits_are_configured(app_configs, **kwargs):
                 checks.Error(
                     f"API_RATE_LIMITS[{tier!r}] is missing or invalid: {error}",
                     hint="Give each tier a rate such as '60/minute' or '1000/hour'.",
-                    id="syndication.E001",
+                    id="api.E001",
                 )
             )
     return errors

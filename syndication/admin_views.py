@@ -1,8 +1,10 @@
 """Admin views: API keys (the secret shown once, revocation), webhook endpoints (secret
 rotation) and the delivery log (each attempt, redelivery)."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from wagtail.admin.views import generic
@@ -10,6 +12,7 @@ from wagtail.admin.widgets import MenuItem
 from wagtail.log_actions import log
 
 from .services import issue_secret, revoke_api_key
+from .webhook_actions import CannotRedeliver, redeliver, rotate_secret
 
 REVOKE_LOG_ACTION = "syndication.revoke_api_key"
 ROTATE_LOG_ACTION = "syndication.rotate_webhook_secret"
@@ -152,8 +155,6 @@ class WebhookEndpointRotateView(ConfirmActionView):
 
     @property
     def confirmation_message(self):
-        from django.conf import settings
-
         return (
             f"Give this endpoint of {self.object.partner} a new signing secret? For the next "
             f"{settings.WEBHOOK_SECRET_ROTATION_HOURS} hours every webhook is signed with both "
@@ -162,8 +163,6 @@ class WebhookEndpointRotateView(ConfirmActionView):
         )
 
     def action(self):
-        from .webhooks import rotate_secret
-
         rotate_secret(self.object)
         log(instance=self.object, action=ROTATE_LOG_ACTION, user=self.request.user)
 
@@ -228,16 +227,9 @@ class WebhookDeliveryRedeliverView(ConfirmActionView):
         )
 
     def action(self):
-        from .webhooks import redeliver
-
         redeliver(self.object)
 
     def form_valid(self, form):
-        from django.contrib import messages
-        from django.shortcuts import redirect
-
-        from .webhooks import CannotRedeliver
-
         try:
             return super().form_valid(form)
         except CannotRedeliver as error:

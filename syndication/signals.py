@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from content_models.models import ContentChange
 
-from .webhooks import queue_deliveries
+from .webhook_queueing import queue_deliveries
 
 
 @receiver(post_save, sender=ContentChange)

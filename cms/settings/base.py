@@ -250,7 +250,7 @@ TASKS = {
     "webhooks": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["webhooks"]},
 }
 
-# Webhooks (syndication/webhooks.py). The API's public address, for the absolute URLs in
+# Webhooks (syndication/webhook_*.py). The API's public address, for the absolute URLs in
 # webhook payloads, which are sent by a worker that has no request to take it from.
 API_BASE_URL = env("API_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Seconds a partner's server has to answer (connecting and each read); longer is a failure.

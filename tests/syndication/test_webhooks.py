@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
 from content_models.models import ContentChange
-from syndication import address_guard, webhooks
+from syndication import address_guard, webhook_delivery
 from syndication.enums import DeliveryStatus, WebhookEvent
 from syndication.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import FAQFactory, SideEffectFactory
@@ -184,12 +184,12 @@ def test_a_500_is_retried_later_with_the_same_message_id_and_then_succeeds(recei
     run_worker()
     delivery = delivery_of(faq)
     assert delivery.status == DeliveryStatus.FAILED
-    assert delivery.next_attempt_at <= delivery.last_attempt_at + webhooks.RETRY_DELAYS[0]
+    assert delivery.next_attempt_at <= delivery.last_attempt_at + webhook_delivery.RETRY_DELAYS[0]
 
     run_worker()  # not due yet: nothing is sent
     assert len(receiver.requests) == 1
 
-    advance(webhooks.RETRY_DELAYS[0])
+    advance(webhook_delivery.RETRY_DELAYS[0])
     run_worker()
 
     delivery.refresh_from_db()
@@ -235,7 +235,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_in_order_once_back(receive
     assert attempts and all(a.error == "Connection refused." for a in attempts)
 
     receiver.start()
-    advance(webhooks.RETRY_DELAYS[-1])
+    advance(webhook_delivery.RETRY_DELAYS[-1])
     run_worker()
 
     sequences = [json.loads(r.body)["data"]["sequence"] for r in receiver.requests]
@@ -287,14 +287,14 @@ def test_an_unexpected_error_while_sending_is_a_logged_attempt_retried_on_schedu
 
     delivery = delivery_of(first)
     assert delivery.status == DeliveryStatus.FAILED
-    assert delivery.next_attempt_at <= delivery.last_attempt_at + webhooks.RETRY_DELAYS[0]
+    assert delivery.next_attempt_at <= delivery.last_attempt_at + webhook_delivery.RETRY_DELAYS[0]
     assert delivery.attempts.get().error == "ValueError: Port out of range 0-65535"
     assert delivery_of(second).attempts.count() == 0  # waits behind the first
     [logged] = [record for record in caplog.records if record.exc_info]
     assert logged.getMessage() == f"Webhook delivery {delivery.pk}: unexpected error while sending"
 
     endpoints.update(url=receiver.url)
-    advance(webhooks.RETRY_DELAYS[0])
+    advance(webhook_delivery.RETRY_DELAYS[0])
     run_worker()
 
     sequences = [json.loads(request.body)["data"]["sequence"] for request in receiver.requests]
@@ -314,10 +314,10 @@ def test_failures_are_retried_for_at_least_a_day_then_abandoned_and_the_endpoint
         delivery.refresh_from_db()
         if delivery.status == DeliveryStatus.ABANDONED:
             break
-        advance(webhooks.RETRY_DELAYS[-1])
+        advance(webhook_delivery.RETRY_DELAYS[-1])
 
     assert delivery.status == DeliveryStatus.ABANDONED
-    assert delivery.attempt_count >= webhooks.RETRY_MIN_ATTEMPTS
+    assert delivery.attempt_count >= webhook_delivery.RETRY_MIN_ATTEMPTS
     assert delivery.last_attempt_at - delivery.first_attempt_at >= datetime.timedelta(days=1)
     assert delivery.attempts.count() == len(receiver.requests) == delivery.attempt_count
     endpoint.refresh_from_db()
@@ -325,12 +325,12 @@ def test_failures_are_retried_for_at_least_a_day_then_abandoned_and_the_endpoint
 
 
 def test_retry_delays_are_random_up_to_a_bound_that_grows():
-    for failures, bound in enumerate(webhooks.RETRY_DELAYS, start=1):
-        delays = [webhooks.retry_delay(failures) for _ in range(200)]
+    for failures, bound in enumerate(webhook_delivery.RETRY_DELAYS, start=1):
+        delays = [webhook_delivery.retry_delay(failures) for _ in range(200)]
         assert all(datetime.timedelta(0) <= delay <= bound for delay in delays)
         assert min(delays) < bound / 2 < max(delays)  # full jitter, not a fixed delay
-    assert webhooks.retry_delay(50) <= webhooks.RETRY_DELAYS[-1]
-    assert sorted(webhooks.RETRY_DELAYS) == webhooks.RETRY_DELAYS
+    assert webhook_delivery.retry_delay(50) <= webhook_delivery.RETRY_DELAYS[-1]
+    assert sorted(webhook_delivery.RETRY_DELAYS) == webhook_delivery.RETRY_DELAYS
 
 
 # The address guard

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from syndication import signing, webhooks
+from syndication import signing, webhook_actions
 from syndication.enums import WebhookEvent
 from syndication.models import WebhookEndpoint
 from tests.factories.syndication import PartnerFactory
@@ -49,7 +49,7 @@ def test_during_a_rotation_both_secrets_sign_and_each_verifies(settings):
     )
     old = endpoint.secret
 
-    new = webhooks.rotate_secret(endpoint)
+    new = webhook_actions.rotate_secret(endpoint)
 
     assert new != old and endpoint.secrets_in_use() == [new, old]
     headers = headers_for(endpoint.secrets_in_use())

@@ -2,7 +2,7 @@
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from syndication.webhooks import requeue_outstanding
+from syndication.tasks import requeue_outstanding
 
 
 class Command(DbWorkerCommand):

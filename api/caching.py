@@ -1,8 +1,8 @@
 """HTTP caching for the content API: ETags, conditional requests and a shared response cache.
 
 Each 200 is kept in the cache under a key that contains the content generation (a token
-every save, publish, unpublish and delete renews, in its own transaction, and the first read
-after an item's expiry date renews too). A change therefore
+every publish, unpublish and delete renews, in its own transaction, and the first read after
+an item's expiry date renews too: `content_models/content_generation.py`). A change therefore
 makes every cached response unreachable at once, in every process, with nothing to purge;
 and a request whose validators match costs one query (reading the generation) and no
 serialization. The ETag is a hash of the body, so it changes when, and only when, what the
@@ -24,8 +24,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from content_models.selectors import current_content_generation
-from content_models.services import record_content_change
+from content_models import content_generation
 
 from .authentication import api_client
 
@@ -67,12 +66,11 @@ class ApiResponseCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
             return self.get_response(request)
 
-        generation = current_content_generation()
+        generation = content_generation.current()
         if generation.has_expired_content():
             # An item passed its expiry date since the last change: no save announced it, so
             # the first read after it renews the generation, and no cached response shows it.
-            record_content_change()
-            generation = current_content_generation()
+            generation = content_generation.renew_if_expired()
         key = self.cache_key(request, generation.token)
         cached = cache.get(key)
         if cached is None:

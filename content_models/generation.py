@@ -5,9 +5,10 @@ from django.utils import timezone
 
 
 class ContentGeneration(models.Model):
-    """A token that changes with every save, publish, unpublish or delete of any content.
+    """A token that changes with every publish, unpublish or delete of any content.
 
-    One row, rewritten inside each change's own transaction. Anything derived from the
+    One row, rewritten inside each change's own transaction (read and renewed through
+    `content_generation.py` only). Anything derived from the
     published content (the API's response cache, its `Last-Modified`) is keyed by the token
     and so can never outlive the content it was derived from. The token is random rather
     than a count so that a rolled-back change can never make a value come round again.
@@ -16,7 +17,7 @@ class ContentGeneration(models.Model):
     token = models.UUIDField(default=uuid.uuid4)
     changed_at = models.DateTimeField()
     # Content also changes with no save at all when a live item reaches its expiry date: the
-    # first read after this moment renews the generation (see `api/caching.py`).
+    # first read after this moment renews the generation (`content_generation.renew_if_expired`).
     next_expiry = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -28,7 +28,6 @@ from wagtail.search.backends import get_search_backend
 
 from . import collections
 from .collections import Collection, Relation
-from .generation import ContentGeneration
 from .models import ArticlePage, ContentChange, TreatmentForm
 
 
@@ -53,10 +52,6 @@ def live_related(item, relation: str, target: str) -> list:
     """
     related = (getattr(link, target) for link in getattr(item, relation).all())
     return [related_item for related_item in related if is_live(related_item)]
-
-
-def current_content_generation() -> ContentGeneration:
-    return ContentGeneration.objects.get(pk=1)
 
 
 def next_expiry() -> datetime.datetime | None:

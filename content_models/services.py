@@ -1,17 +1,14 @@
-"""Writes that carry rules: recording content changes, loading the demo content."""
+"""Writes that carry rules: loading the demo content."""
 
 import datetime
-import uuid
 from collections.abc import Callable
 from functools import partial
 from importlib import import_module
 from pathlib import Path
 
 import yaml
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.text import capfirst
 from modelcluster.models import get_all_child_relations
 from wagtail import blocks
@@ -19,17 +16,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from . import collections
+from . import collections, publication
 from .collections import Collection, Relation
-from .enums import ChangeAction
-from .models import (
-    ArticleIndexPage,
-    ArticlePage,
-    ContentChange,
-    ContentGeneration,
-    MedicalReviewer,
-)
-from .selectors import next_expiry
+from .models import ArticleIndexPage, ArticlePage, MedicalReviewer
 from .snippets.base import MedicallyReviewed, errors_from
 
 DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
@@ -37,58 +26,6 @@ DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
 NO_REFERENCE_MESSAGE = (
     "List at least one reference: every clinical statement must be traceable to its source."
 )
-
-
-@transaction.atomic
-def record_content_change() -> None:
-    """Give the content a new generation, as part of the caller's transaction.
-
-    The row is locked before the next expiry is read, so the read sees every change that
-    committed before this one, and no concurrent change can overwrite it with an older value.
-    """
-    generation = ContentGeneration.objects.select_for_update().get(pk=1)
-    generation.token = uuid.uuid4()
-    generation.changed_at = timezone.now()
-    generation.next_expiry = next_expiry()
-    generation.save()
-
-
-PUBLIC_ACTIONS = (ChangeAction.PUBLISHED, ChangeAction.UPDATED)
-
-
-@transaction.atomic
-def record_public_change(item, action: ChangeAction) -> ContentChange | None:
-    """Log a change partners must hear about, as part of the caller's transaction (or of its
-    own, where Wagtail publishes outside one: the lock and the log entry are never apart).
-
-    Publishing an item that is already public is an update. Unpublishing is logged only for
-    an item that is public, and deleting only for one that was ever logged: partners never
-    hear of drafts. Returns the change logged, or None.
-    """
-    # First, so the generation row's lock orders this change after every uncommitted one.
-    record_content_change()
-    content_type = ContentType.objects.get_for_model(item)
-    last_action = (
-        ContentChange.objects.filter(content_type=content_type, object_id=item.pk)
-        .order_by("-id")
-        .values_list("action", flat=True)
-        .first()
-    )
-    was_public = last_action in PUBLIC_ACTIONS
-    if action == ChangeAction.PUBLISHED and was_public:
-        action = ChangeAction.UPDATED
-    if (action == ChangeAction.UNPUBLISHED and not was_public) or (
-        action == ChangeAction.DELETED and last_action in (None, ChangeAction.DELETED)
-    ):
-        return None
-    return ContentChange.objects.create(
-        content_type=content_type,
-        object_id=item.pk,
-        slug=item.slug,
-        language_code=item.locale.language_code,
-        action=action,
-        occurred_at=timezone.now(),
-    )
 
 
 class DemoContentError(Exception):
@@ -109,7 +46,8 @@ def load_demo_content(
     # Wagtail registers as it loads the admin's URLs: a management command has not loaded them.
     import_module("wagtail.admin.urls")
     created = {}
-    with transaction.atomic():
+    # One transaction (all or nothing) that renews the content generation once.
+    with publication.atomic():
         loader = _DemoContentLoader(path)
         for collection in load_order():
             section = collection.demo_section

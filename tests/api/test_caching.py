@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 from wagtail.models import PageViewRestriction
 
+from content_models import content_generation
 from content_models.models import SideEffectTreatmentForm
-from content_models.selectors import current_content_generation
 from tests.factories import (
     ArticlePageFactory,
     FAQFactory,
@@ -161,9 +161,9 @@ def test_a_view_restriction_removes_an_article_from_cached_responses_at_once(api
 
 def test_a_deploy_serves_no_response_cached_by_the_code_it_replaced(nausea):
     """A deploy runs `migrate`; what the previous code cached is keyed by the old token."""
-    before = current_content_generation().token
+    before = content_generation.current().token
     call_command("migrate", verbosity=0)
-    assert current_content_generation().token != before
+    assert content_generation.current().token != before
 
 
 def test_errors_are_not_cached(api, nausea):

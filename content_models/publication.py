@@ -1,0 +1,154 @@
+"""Publication: the one service that records a change to what the public sees.
+
+Wagtail's publish, unpublish and delete, wherever they come from (the admin, the "Medical
+review" workflow, the demo loader, the scheduled-publishing run), reach it through the
+receivers in `signals.py`, which only call it. For each change it renews the content
+generation (`content_generation.py`: every cached API response becomes unreachable) and, for
+an item of a collection, logs a `ContentChange` that partners' sync and webhooks follow, all
+in the change's own transaction.
+
+The generation is renewed once per change, where what the public sees changes in the
+database:
+- a live item saved in full: Wagtail's publish does that (and so does a direct save of a
+  live item, outside the publish flow). A partial save is Wagtail's own bookkeeping (saving a
+  draft records its revision on the item; locking an item) and changes nothing public, so
+  saving a draft renews nothing;
+- an item unpublished or deleted;
+- a page view restriction added, changed or removed (it hides pages).
+Publishing then only logs. Inside `atomic()` (the scheduled-publishing run, the demo loader)
+every change shares one transaction and the generation is renewed once, as it closes.
+
+The log entry is written after the generation row is locked, and the lock is held until the
+transaction commits, so changes commit one at a time and a change's id is its place in commit
+order (see `ContentChange`).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page
+
+from . import collections, content_generation
+from .enums import ChangeAction
+from .models import ContentChange
+
+PUBLIC_ACTIONS = (ChangeAction.PUBLISHED, ChangeAction.UPDATED)
+
+
+class _Batch:
+    """The changes of one `atomic()` block: whether any needs the generation renewed."""
+
+    changed = False
+
+
+_open_batch: ContextVar[_Batch | None] = ContextVar("open_publication_batch", default=None)
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """One transaction for many changes, which renews the content generation once, as it
+    closes (still inside the transaction), if anything in it changed what the public sees.
+    Inside another `atomic()` it is part of that one."""
+    if _open_batch.get() is not None:
+        with transaction.atomic():
+            yield
+        return
+    batch = _Batch()
+    token = _open_batch.set(batch)
+    try:
+        with transaction.atomic():
+            yield
+            if batch.changed:
+                content_generation.renew()
+    finally:
+        _open_batch.reset(token)
+
+
+def content_saved(item, *, update_fields) -> None:
+    """An item was saved: a full save of live content changes what the public sees."""
+    if _is_content(item) and item.live and update_fields is None:
+        _public_content_changed()
+
+
+@transaction.atomic
+def content_published(item) -> None:
+    """Wagtail published an item (its save, just before, renewed the generation)."""
+    if collections.for_model(type(item)):
+        _log(item, ChangeAction.PUBLISHED)
+
+
+@transaction.atomic
+def content_unpublished(item) -> None:
+    """Wagtail unpublished an item."""
+    if _is_content(item):
+        _public_content_changed()
+    if collections.for_model(type(item)):
+        _log(item, ChangeAction.UNPUBLISHED)
+
+
+@transaction.atomic
+def content_deleted(item) -> None:
+    """An item was deleted. A page's deletion deletes its row in each table of its type,
+    sending one signal per row: only the page's own type (the specific page) counts."""
+    if _is_content(item):
+        _public_content_changed()
+    if collections.for_model(type(item)):
+        _log(item, ChangeAction.DELETED)
+
+
+def view_restriction_changed() -> None:
+    """A page view restriction was added, changed or removed: it hides pages from the API."""
+    _public_content_changed()
+
+
+def _is_content(item) -> bool:
+    """An item of a collection, or a page as its own type (not the row of a page's base
+    type, which every page also has)."""
+    if isinstance(item, Page):
+        return type(item) is item.specific_class
+    return collections.for_model(type(item)) is not None
+
+
+def _public_content_changed() -> None:
+    batch = _open_batch.get()
+    if batch is None:
+        content_generation.renew()
+    else:
+        batch.changed = True
+
+
+def _log(item, action: ChangeAction) -> ContentChange | None:
+    """Log a change partners must hear about, as part of the caller's transaction.
+
+    Publishing an item that is already public is an update. Unpublishing is logged only for
+    an item that is public, and deleting only for one that was ever logged: partners never
+    hear of drafts. Returns the change logged, or None.
+    """
+    # First, so the generation row's lock orders this change after every uncommitted one.
+    content_generation.lock()
+    content_type = ContentType.objects.get_for_model(item)
+    last_action = (
+        ContentChange.objects.filter(content_type=content_type, object_id=item.pk)
+        .order_by("-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    was_public = last_action in PUBLIC_ACTIONS
+    if action == ChangeAction.PUBLISHED and was_public:
+        action = ChangeAction.UPDATED
+    if (action == ChangeAction.UNPUBLISHED and not was_public) or (
+        action == ChangeAction.DELETED and last_action in (None, ChangeAction.DELETED)
+    ):
+        return None
+    return ContentChange.objects.create(
+        content_type=content_type,
+        object_id=item.pk,
+        slug=item.slug,
+        language_code=item.locale.language_code,
+        action=action,
+        occurred_at=timezone.now(),
+    )

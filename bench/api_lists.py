@@ -16,13 +16,13 @@ from django.core.cache import cache  # noqa: E402 - needs django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from content_models.demo_content.loader import load_demo_content  # noqa: E402
 from content_models.models import (  # noqa: E402
     SideEffect,
     SideEffectReference,
     SideEffectTreatmentForm,
     TreatmentForm,
 )
-from content_models.services import load_demo_content  # noqa: E402
 
 RUNS = 30
 CASES = [

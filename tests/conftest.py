@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from content_models.services import load_demo_content
+from content_models.demo_content.loader import load_demo_content
 
 
 @pytest.fixture

@@ -7,6 +7,11 @@ import yaml
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision
 
+from content_models.demo_content.loader import (
+    DEMO_CONTENT_FILE,
+    DemoContentError,
+    load_demo_content,
+)
 from content_models.models import (
     FAQ,
     Condition,
@@ -16,7 +21,6 @@ from content_models.models import (
     SideEffect,
     TreatmentForm,
 )
-from content_models.services import DEMO_CONTENT_FILE, DemoContentError, load_demo_content
 
 pytestmark = pytest.mark.django_db
 

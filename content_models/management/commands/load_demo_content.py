@@ -2,7 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from content_models.services import DEMO_CONTENT_FILE, DemoContentError, load_demo_content
+from content_models.demo_content.loader import (
+    DEMO_CONTENT_FILE,
+    DemoContentError,
+    load_demo_content,
+)
 
 
 class Command(BaseCommand):

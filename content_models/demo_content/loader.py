@@ -1,4 +1,5 @@
-"""Writes that carry rules: loading the demo content."""
+"""Loading the demo content: each entry of the data file created, checked as the admin would
+check it, and published, in the order the entries point to each other."""
 
 import datetime
 from collections.abc import Callable
@@ -16,12 +17,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from . import collections, publication
-from .collections import Collection, Relation
-from .models import ArticleIndexPage, ArticlePage, MedicalReviewer
-from .snippets.base import MedicallyReviewed, errors_from
+from .. import collections, publication
+from ..collections import Collection, Relation
+from ..models import ArticleIndexPage, ArticlePage, MedicalReviewer
+from ..snippets.base import MedicallyReviewed, errors_from
 
-DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content" / "demo_content.yaml"
+DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content.yaml"
 
 NO_REFERENCE_MESSAGE = (
     "List at least one reference: every clinical statement must be traceable to its source."

@@ -11,6 +11,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets import MenuItem
 from wagtail.log_actions import log
 
+from .enums import ApiKeyStatus
 from .services import issue_secret, revoke_api_key
 from .webhook_actions import CannotRedeliver, redeliver, rotate_secret
 
@@ -19,13 +20,16 @@ ROTATE_LOG_ACTION = "syndication.rotate_webhook_secret"
 
 
 class ApiKeyIndexView(generic.IndexView):
-    """The list of keys, with a "Revoke" action on each active one."""
+    """The list of keys, each with its status, and a "Revoke" action on each active one."""
 
     revoke_url_name = None
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_status()
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.status == "Active" and self.permission_policy.user_has_permission(
+        if instance.status == ApiKeyStatus.ACTIVE and self.permission_policy.user_has_permission(
             self.request.user, "change"
         ):
             buttons.append(

@@ -10,6 +10,14 @@ class RateLimitTier(models.TextChoices):
     PREMIUM = "premium", "Premium"
 
 
+class ApiKeyStatus(models.TextChoices):
+    """Whether a key works: only an active key (not revoked, not past its expiry) does."""
+
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
 class WebhookEvent(models.TextChoices):
     """What a webhook announces: one event per change in the change log (`ChangeAction`)."""
 

@@ -13,7 +13,7 @@ from content_models.models import ContentChange
 
 from . import keys, signing
 from .address_guard import literal_address_refusal
-from .enums import DeliveryStatus, RateLimitTier, WebhookEvent
+from .enums import ApiKeyStatus, DeliveryStatus, RateLimitTier, WebhookEvent
 
 
 class Partner(models.Model):
@@ -72,9 +72,29 @@ class Partner(models.Model):
             raise ValidationError({"collections": f"Unknown collections: {', '.join(unknown)}."})
 
 
+class ApiKeyQuerySet(models.QuerySet):
+    def with_status(self) -> "ApiKeyQuerySet":
+        """Each key with its `status` (`ApiKeyStatus`): revoked, expired (its expiry date has
+        passed) or else active. The one place the rule of which keys work is written: the API's
+        key lookup and the admin's list and filter read it."""
+        return self.annotate(
+            status=models.Case(
+                models.When(revoked_at__isnull=False, then=models.Value(ApiKeyStatus.REVOKED)),
+                models.When(
+                    expires_at__lte=timezone.now(), then=models.Value(ApiKeyStatus.EXPIRED)
+                ),
+                default=models.Value(ApiKeyStatus.ACTIVE),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class ApiKey(models.Model):
     """A key a partner's software sends with each request. Only a digest of its secret is kept:
-    the full key is shown once, when it is created, and can never be shown again."""
+    the full key is shown once, when it is created, and can never be shown again.
+
+    Whether it works is its `status`, which `ApiKey.objects.with_status()` adds.
+    """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(
@@ -93,6 +113,8 @@ class ApiKey(models.Model):
     # Recorded at most once a minute (see services.record_use), so it is approximate.
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = ApiKeyQuerySet.as_manager()
+
     class Meta:
         ordering = ("-created_at",)
         verbose_name = "API key"
@@ -103,22 +125,6 @@ class ApiKey(models.Model):
     @property
     def prefix(self) -> str:
         return keys.display_prefix(self.key_id)
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
-    @property
-    def status(self) -> str:
-        if self.is_revoked:
-            return "Revoked"
-        if self.is_expired:
-            return "Expired"
-        return "Active"
 
 
 class WebhookEndpoint(models.Model):

@@ -1,6 +1,7 @@
 """Read queries: which key, and so which partner, a request's credentials name."""
 
 from . import keys
+from .enums import ApiKeyStatus
 from .models import ApiKey
 
 # Compared against when no key has the id, so an unknown id costs the same as a wrong secret.
@@ -19,12 +20,14 @@ def active_api_key(raw: str) -> ApiKey:
             f"The API key is malformed: a key looks like {keys.PREFIX}_<8 characters>_<40 "
             "characters>, as shown when it was created."
         )
-    api_key = ApiKey.objects.select_related("partner").filter(key_id=parsed.key_id).first()
+    api_key = (
+        ApiKey.objects.with_status().select_related("partner").filter(key_id=parsed.key_id).first()
+    )
     matches = keys.secret_matches(parsed.secret, api_key.secret_hash if api_key else _NO_SUCH_HASH)
     if api_key is None or not matches:
         raise InvalidApiKey("The API key is not recognised.")
-    if api_key.is_revoked:
+    if api_key.status == ApiKeyStatus.REVOKED:
         raise InvalidApiKey("The API key has been revoked.")
-    if api_key.is_expired:
+    if api_key.status == ApiKeyStatus.EXPIRED:
         raise InvalidApiKey("The API key has expired.")
     return api_key

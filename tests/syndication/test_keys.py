@@ -1,13 +1,17 @@
 """API keys at rest: a recognisable format, and no secret anywhere in the database."""
 
+import datetime
 import hashlib
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from syndication import keys
+from syndication.enums import ApiKeyStatus
+from syndication.models import ApiKey
 from syndication.selectors import InvalidApiKey, active_api_key
-from syndication.services import create_api_key
+from syndication.services import create_api_key, revoke_api_key
 from tests.factories.syndication import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +65,27 @@ def test_a_malformed_key_is_refused_without_a_lookup(raw, django_assert_num_quer
 def test_the_secret_is_compared_as_a_digest():
     assert keys.secret_matches("s3cret", keys.hash_secret("s3cret"))
     assert not keys.secret_matches("s3cret", keys.hash_secret("other"))
+
+
+def test_a_key_works_until_it_is_revoked_or_reaches_its_expiry():
+    partner = PartnerFactory()
+    now = timezone.now()
+    keys_by_name = {
+        name: create_api_key(partner=partner, name=name, expires_at=expires_at)[0]
+        for name, expires_at in [
+            ("no end", None),
+            ("ends later", now + datetime.timedelta(days=1)),
+            ("ended", now - datetime.timedelta(seconds=1)),
+            ("revoked", now + datetime.timedelta(days=1)),
+        ]
+    }
+    revoke_api_key(keys_by_name["revoked"])
+
+    statuses = dict(ApiKey.objects.with_status().values_list("name", "status"))
+
+    assert statuses == {
+        "no end": ApiKeyStatus.ACTIVE,
+        "ends later": ApiKeyStatus.ACTIVE,
+        "ended": ApiKeyStatus.EXPIRED,
+        "revoked": ApiKeyStatus.REVOKED,
+    }

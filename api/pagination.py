@@ -1,5 +1,6 @@
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+
+from .query_parameters import whole_number
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -9,12 +10,10 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     max_limit = 100
 
     def get_limit(self, request):
-        return whole_number_parameter(
-            request, self.limit_query_param, self.default_limit, 1, self.max_limit
-        )
+        return whole_number(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
 
     def get_offset(self, request):
-        return whole_number_parameter(request, self.offset_query_param, 0, 0, None)
+        return whole_number(request, self.offset_query_param, 0, 0, None)
 
     def get_schema_operation_parameters(self, view):
         # DRF's own say only "an integer"; the bounds are part of the contract.
@@ -47,23 +46,3 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     @staticmethod
     def offset_schema() -> dict:
         return {"type": "integer", "minimum": 0, "default": 0}
-
-
-def whole_number_parameter(request, name: str, default: int, minimum: int, maximum: int | None):
-    """A whole-number query parameter within bounds; a 400 naming it otherwise."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    limits = f"from {minimum} to {maximum}" if maximum else f"{minimum} or more"
-    message = f"Must be a whole number {limits}."
-    # ASCII digits only: int() also reads "5_0", " 50 " and other scripts' digits ("٥٠"), and
-    # refuses more digits than Python converts (sys.get_int_max_str_digits).
-    if not (raw.isascii() and raw.isdigit()):
-        raise ValidationError({name: [message]})
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: [message]}) from None
-    if value < minimum or (maximum is not None and value > maximum):
-        raise ValidationError({name: [message]})
-    return value

@@ -8,6 +8,17 @@ drf-spectacular has described the views.
 
 from .errors import PROBLEM_CONTENT_TYPE
 
+# How OpenAPI describes a query parameter that takes comma-separated values (`?fields=a,b`):
+# an array, serialized in the form style without exploding it into repeated parameters.
+# https://spec.openapis.org/oas/v3.0.3#style-values
+COMMA_SEPARATED = {"style": "form", "explode": False}
+
+
+def comma_separated_schema(values) -> dict:
+    """The schema of a comma-separated parameter that takes any of `values`."""
+    return {"type": "array", "items": {"type": "string", "enum": list(values)}}
+
+
 SECURITY_SCHEMES = {
     "ApiKeyHeader": {
         "type": "apiKey",

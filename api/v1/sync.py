@@ -31,6 +31,8 @@ from content_models.selectors import (
 )
 
 CURSOR_SALT = "api.v1.sync"
+# The most records a page holds (`?limit=`).
+MAX_RECORDS = 100
 SNAPSHOT, WITHDRAW = "snapshot", "withdraw"
 
 

@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import ArticleFilterSet
+from api.v1.filters import ArticleFilterSet
 from api.v1.jsonld import article_page
+from api.v1.schema import content_schema
 from api.v1.serializers.articles import ArticleSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("articles")

@@ -1,89 +1,24 @@
 from collections.abc import Callable
 from typing import ClassVar
 
-from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api import query_parameters
 from api.authentication import api_client
-from api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
-from api.filters import (
-    COMMA_SEPARATED,
-    DETAIL_PARAMETERS,
-    LIST_PARAMETERS,
-    StrictOrderingFilter,
-    WagtailSearchFilter,
-    comma_separated_schema,
-    content_languages,
-    reject_unknown_parameters,
-    requested_locale,
-)
+from api.filters import StrictOrderingFilter, WagtailSearchFilter
 from api.renderers import JSONLDRenderer
 from api.v1.jsonld import item_jsonld
 from api.v1.serializers.base import RichTextBatch
 from content_models.collections import Collection
 from content_models.selectors import live_items
 
-LOCALE_PARAMETER = OpenApiParameter(
-    "locale",
-    OpenApiTypes.STR,
-    enum=content_languages(),
-    default=settings.LANGUAGE_CODE,
-    description="Content language.",
-)
 PUBLICATION_ORDERING = {
     "first_published_at": "first_published_at",
     "last_published_at": "last_published_at",
 }
-# Errors every endpoint can answer, documented as served: problem+json, not JSON.
-PROBLEM_RESPONSES = {
-    (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-        ProblemSerializer,
-        description="A query parameter is unknown or its value is invalid; `errors` names each.",
-    ),
-    (406, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-        ProblemSerializer, description="The address does not answer in the asked-for format."
-    ),
-}
-DETAIL_PROBLEM_RESPONSES = {
-    **PROBLEM_RESPONSES,
-    (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-        ProblemSerializer, description="No published item has this slug in this locale."
-    ),
-}
-SLUG_PARAMETER = OpenApiParameter(
-    "slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The item's slug, the last part of its address, e.g. `nasal-spray`.",
-)
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "jsonld"],
-    description="jsonld: schema.org JSON-LD, as with `Accept: application/ld+json`.",
-)
-DETAIL_DESCRIPTION = (
-    "The item as JSON, or, asked for `application/ld+json`, as schema.org JSON-LD: a "
-    "MedicalWebPage (license, publisher, last review and reviewer, citations) whose mainEntity "
-    "is what the page presents (MedicalTherapy, MedicalSignOrSymptom, MedicalContraindication, "
-    "MedicalCondition, ScholarlyArticle, Question, Person)."
-)
-
-
-def comma_separated(request, name: str) -> set[str]:
-    return {
-        value.strip() for value in request.query_params.get(name, "").split(",") if value.strip()
-    }
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -114,14 +49,14 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
             # As if it did not exist: a partner's key sees only what it is licensed for.
             raise NotFound(f"There is no endpoint at {request.path}.")
         if self.action == "list":
-            allowed = LIST_PARAMETERS | set(self.filterset_class.base_filters)
+            allowed = query_parameters.LIST_PARAMETERS | set(self.filterset_class.base_filters)
             excluded = self.detail_only_fields
         else:
-            allowed, excluded = DETAIL_PARAMETERS, frozenset()
-        reject_unknown_parameters(request, allowed)
-        self.locale = requested_locale(request)
-        self.requested_fields = comma_separated(request, "fields")
-        self.expanded = comma_separated(request, "expand")
+            allowed, excluded = query_parameters.DETAIL_PARAMETERS, frozenset()
+        query_parameters.reject_unknown(request, allowed)
+        self.locale = query_parameters.locale(request)
+        self.requested_fields = set(query_parameters.comma_separated(request, "fields"))
+        self.expanded = set(query_parameters.comma_separated(request, "expand"))
         self.serializer_class.validate_request(
             self.requested_fields, self.expanded, excluded, readable=client.may_read
         )
@@ -131,7 +66,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         renderers = super().get_renderers()
         # A detail is known by its slug in the URL, not by `self.action`: the schema generator
         # sets the action on a view with no URL and would then list JSON-LD for every response
-        # of a detail, errors too. `content_schema` documents the JSON-LD 200 itself.
+        # of a detail, errors too. `schema.content_schema` documents the JSON-LD 200 itself.
         if "slug" in self.kwargs:
             renderers.append(JSONLDRenderer())
         return renderers
@@ -175,65 +110,3 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         if rich_text and isinstance(response, Response):
             response.data = rich_text.expand_in(response.data)
         return super().finalize_response(request, response, *args, **kwargs)
-
-
-def fields_parameter(fields) -> OpenApiParameter:
-    """`?fields=`, offering these fields."""
-    return OpenApiParameter(
-        "fields",
-        comma_separated_schema(fields),
-        description="Fields to return, comma-separated (id, type and attribution always come).",
-        **COMMA_SEPARATED,
-    )
-
-
-def expand_parameters(serializer) -> list[OpenApiParameter]:
-    """`?expand=`, for a collection whose items have relations to expand."""
-    expandable = serializer.expandable_fields()
-    if not expandable:
-        return []
-    return [
-        OpenApiParameter(
-            "expand",
-            comma_separated_schema(expandable),
-            description="Relations to embed in full instead of as slugs, comma-separated.",
-            **COMMA_SEPARATED,
-        )
-    ]
-
-
-def content_schema(resource: str):
-    """OpenAPI documentation shared by every collection's list and detail (a class decorator
-    for a `ContentViewSet`)."""
-
-    def document(viewset: type[ContentViewSet]) -> type[ContentViewSet]:
-        serializer = viewset.serializer_class
-        all_fields = serializer.Meta.fields
-        list_fields = [name for name in all_fields if name not in viewset.detail_only_fields]
-        expand = expand_parameters(serializer)
-        return extend_schema_view(
-            list=extend_schema(
-                summary=f"List published {resource}",
-                parameters=[fields_parameter(list_fields), *expand, LOCALE_PARAMETER],
-                responses={200: serializer(many=True), **PROBLEM_RESPONSES},
-            ),
-            retrieve=extend_schema(
-                summary=f"One published item of {resource}, by slug",
-                parameters=[
-                    SLUG_PARAMETER,
-                    fields_parameter(all_fields),
-                    *expand,
-                    LOCALE_PARAMETER,
-                    FORMAT_PARAMETER,
-                ],
-                responses={
-                    (200, "application/json"): OpenApiResponse(
-                        serializer, description=DETAIL_DESCRIPTION
-                    ),
-                    (200, "application/ld+json"): OpenApiTypes.OBJECT,
-                    **DETAIL_PROBLEM_RESPONSES,
-                },
-            ),
-        )(viewset)
-
-    return document

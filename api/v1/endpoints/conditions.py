@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import ConditionFilterSet
+from api.v1.filters import ConditionFilterSet
 from api.v1.jsonld import condition_page
+from api.v1.schema import content_schema
 from api.v1.serializers.conditions import ConditionSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("conditions treated")

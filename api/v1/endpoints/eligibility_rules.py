@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import EligibilityRuleFilterSet
+from api.v1.filters import EligibilityRuleFilterSet
 from api.v1.jsonld import eligibility_rule_page
+from api.v1.schema import content_schema
 from api.v1.serializers.eligibility_rules import EligibilityRuleSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("eligibility rules")

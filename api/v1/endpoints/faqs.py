@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import FaqFilterSet
+from api.v1.filters import FaqFilterSet
 from api.v1.jsonld import faq_page
+from api.v1.schema import content_schema
 from api.v1.serializers.faqs import FaqSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("FAQs")

@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import ReferenceFilterSet
+from api.v1.filters import ReferenceFilterSet
 from api.v1.jsonld import reference_page
+from api.v1.schema import content_schema
 from api.v1.serializers.references import ReferenceSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("references")

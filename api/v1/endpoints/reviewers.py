@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import ReviewerFilterSet
+from api.v1.filters import ReviewerFilterSet
 from api.v1.jsonld import reviewer_page
+from api.v1.schema import content_schema
 from api.v1.serializers.reviewers import ReviewerSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("medical reviewers")

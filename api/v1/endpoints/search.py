@@ -1,45 +1,13 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from api import query_parameters
 from api.authentication import api_client
-from api.filters import (
-    COMMA_SEPARATED,
-    comma_separated_schema,
-    content_languages,
-    reject_unknown_parameters,
-    requested_locale,
-)
 from api.pagination import LimitOffsetPagination
+from api.v1.schema import search_schema
+from api.v1.serializers.search import HIT_FIELDS
 from content_models import collections
 from content_models.selectors import live_items, search_hits
-
-from ..serializers.base import AttributionSerializer
-from .base import LOCALE_PARAMETER, PROBLEM_RESPONSES
-
-
-class SearchHitSerializer(serializers.Serializer):
-    """What a hit shows, for the schema: each hit is written by its collection's serializer,
-    asked for these fields only."""
-
-    id = serializers.IntegerField()
-    type = serializers.ChoiceField(choices=collections.TYPE_NAMES)
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    summary = serializers.CharField(allow_null=True, help_text="Null for a reference without one.")
-    url = serializers.URLField(help_text="The item in this API.")
-    html_url = serializers.URLField(
-        allow_null=True,
-        help_text="The item on the public site; null when no site address is configured.",
-    )
-    locale = serializers.ChoiceField(choices=content_languages())
-    last_published_at = serializers.DateTimeField()
-    attribution = AttributionSerializer()
-
-
-HIT_FIELDS = set(SearchHitSerializer._declared_fields)
 
 
 class SearchView(APIView):
@@ -47,47 +15,15 @@ class SearchView(APIView):
 
     pagination_class = LimitOffsetPagination
 
-    @extend_schema(
-        summary="Search every collection",
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
-            OpenApiParameter(
-                "type",
-                comma_separated_schema(collections.TYPE_NAMES),
-                description="Item types to search, comma-separated (default: all).",
-                **COMMA_SEPARATED,
-            ),
-            LOCALE_PARAMETER,
-            OpenApiParameter(
-                "limit",
-                LimitOffsetPagination.limit_schema(),
-                description="How many hits to return.",
-            ),
-            OpenApiParameter(
-                "offset",
-                LimitOffsetPagination.offset_schema(),
-                description="How many hits to skip.",
-            ),
-        ],
-        responses={
-            200: inline_serializer(
-                "SearchResults",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": SearchHitSerializer(many=True),
-                },
-            ),
-            **PROBLEM_RESPONSES,
-        },
-    )
+    @search_schema
     def get(self, request):
-        reject_unknown_parameters(request, {"q", "type", "locale", "limit", "offset", "format"})
+        query_parameters.reject_unknown(
+            request, {"q", "type", "locale", "limit", "offset", "format"}
+        )
         query = request.query_params.get("q", "").strip()
         if not query:
             raise ValidationError({"q": ["Give the words to search for."]})
-        locale = requested_locale(request)
+        locale = query_parameters.locale(request)
         client = api_client(request)
         # Types outside a partner's scope are not searched, and `?type=` does not know them.
         serializers_by_type = {
@@ -114,10 +50,9 @@ class SearchView(APIView):
 
     @staticmethod
     def _wanted_types(request, serializers_by_type) -> list[str]:
-        raw = request.query_params.get("type")
-        if not raw:
+        if not request.query_params.get("type"):
             return list(serializers_by_type)
-        wanted = [name.strip() for name in raw.split(",") if name.strip()]
+        wanted = query_parameters.comma_separated(request, "type")
         unknown = [name for name in wanted if name not in serializers_by_type]
         if unknown:
             raise ValidationError(

@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import SideEffectFilterSet
+from api.v1.filters import SideEffectFilterSet
 from api.v1.jsonld import side_effect_page
+from api.v1.schema import content_schema
 from api.v1.serializers.side_effects import SideEffectSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("side effects")

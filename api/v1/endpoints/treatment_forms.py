@@ -1,10 +1,11 @@
 from typing import ClassVar
 
-from api.filters import TreatmentFormFilterSet
+from api.v1.filters import TreatmentFormFilterSet
 from api.v1.jsonld import treatment_form_page
+from api.v1.schema import content_schema
 from api.v1.serializers.treatment_forms import TreatmentFormSerializer
 
-from .base import PUBLICATION_ORDERING, ContentViewSet, content_schema
+from .base import PUBLICATION_ORDERING, ContentViewSet
 
 
 @content_schema("treatment forms")

@@ -1,0 +1,233 @@
+"""The OpenAPI declarations of the v1 views (drf-spectacular): parameters, responses and
+summaries, applied to the views as decorators. What the whole document shares (API keys, rate
+limits, validators) is added afterwards by `api/schema.py`."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers
+
+from api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from api.pagination import LimitOffsetPagination
+from api.query_parameters import content_languages
+from api.schema import COMMA_SEPARATED, comma_separated_schema
+from content_models import collections
+
+from .serializers.manifest import ManifestEntrySerializer
+from .serializers.search import SearchHitSerializer
+from .sync import MAX_RECORDS
+
+LOCALE_PARAMETER = OpenApiParameter(
+    "locale",
+    OpenApiTypes.STR,
+    enum=content_languages(),
+    default=settings.LANGUAGE_CODE,
+    description="Content language.",
+)
+# Errors every endpoint can answer, documented as served: problem+json, not JSON.
+PROBLEM_RESPONSES = {
+    (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer,
+        description="A query parameter is unknown or its value is invalid; `errors` names each.",
+    ),
+    (406, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer, description="The address does not answer in the asked-for format."
+    ),
+}
+DETAIL_PROBLEM_RESPONSES = {
+    **PROBLEM_RESPONSES,
+    (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer, description="No published item has this slug in this locale."
+    ),
+}
+SLUG_PARAMETER = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The item's slug, the last part of its address, e.g. `nasal-spray`.",
+)
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "jsonld"],
+    description="jsonld: schema.org JSON-LD, as with `Accept: application/ld+json`.",
+)
+DETAIL_DESCRIPTION = (
+    "The item as JSON, or, asked for `application/ld+json`, as schema.org JSON-LD: a "
+    "MedicalWebPage (license, publisher, last review and reviewer, citations) whose mainEntity "
+    "is what the page presents (MedicalTherapy, MedicalSignOrSymptom, MedicalContraindication, "
+    "MedicalCondition, ScholarlyArticle, Question, Person)."
+)
+
+
+def fields_parameter(fields) -> OpenApiParameter:
+    """`?fields=`, offering these fields."""
+    return OpenApiParameter(
+        "fields",
+        comma_separated_schema(fields),
+        description="Fields to return, comma-separated (id, type and attribution always come).",
+        **COMMA_SEPARATED,
+    )
+
+
+def expand_parameters(serializer) -> list[OpenApiParameter]:
+    """`?expand=`, for a collection whose items have relations to expand."""
+    expandable = serializer.expandable_fields()
+    if not expandable:
+        return []
+    return [
+        OpenApiParameter(
+            "expand",
+            comma_separated_schema(expandable),
+            description="Relations to embed in full instead of as slugs, comma-separated.",
+            **COMMA_SEPARATED,
+        )
+    ]
+
+
+def content_schema(resource: str):
+    """OpenAPI documentation shared by every collection's list and detail (a class decorator
+    for a `ContentViewSet`)."""
+
+    def document(viewset):
+        serializer = viewset.serializer_class
+        all_fields = serializer.Meta.fields
+        list_fields = [name for name in all_fields if name not in viewset.detail_only_fields]
+        expand = expand_parameters(serializer)
+        return extend_schema_view(
+            list=extend_schema(
+                summary=f"List published {resource}",
+                parameters=[fields_parameter(list_fields), *expand, LOCALE_PARAMETER],
+                responses={200: serializer(many=True), **PROBLEM_RESPONSES},
+            ),
+            retrieve=extend_schema(
+                summary=f"One published item of {resource}, by slug",
+                parameters=[
+                    SLUG_PARAMETER,
+                    fields_parameter(all_fields),
+                    *expand,
+                    LOCALE_PARAMETER,
+                    FORMAT_PARAMETER,
+                ],
+                responses={
+                    (200, "application/json"): OpenApiResponse(
+                        serializer, description=DETAIL_DESCRIPTION
+                    ),
+                    (200, "application/ld+json"): OpenApiTypes.OBJECT,
+                    **DETAIL_PROBLEM_RESPONSES,
+                },
+            ),
+        )(viewset)
+
+    return document
+
+
+index_schema = extend_schema(
+    summary="Index of the API",
+    responses={
+        200: inline_serializer(
+            "Index",
+            {
+                "collections": serializers.DictField(child=serializers.URLField()),
+                "search": serializers.URLField(),
+                "manifest": serializers.URLField(),
+                "sync": serializers.URLField(),
+                "schema": serializers.URLField(),
+                "docs": serializers.URLField(),
+            },
+        ),
+        **PROBLEM_RESPONSES,
+    },
+)
+
+manifest_schema = extend_schema(
+    summary="Every published item, one line each",
+    description="A manifest for mirroring: type, id, slug, URL, when it last changed and its "
+    "version, for every live item in one language, ordered by type and id.",
+    parameters=[LOCALE_PARAMETER],
+    responses={200: ManifestEntrySerializer(many=True), **PROBLEM_RESPONSES},
+)
+
+search_schema = extend_schema(
+    summary="Search every collection",
+    parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
+        OpenApiParameter(
+            "type",
+            comma_separated_schema(collections.TYPE_NAMES),
+            description="Item types to search, comma-separated (default: all).",
+            **COMMA_SEPARATED,
+        ),
+        LOCALE_PARAMETER,
+        OpenApiParameter(
+            "limit",
+            LimitOffsetPagination.limit_schema(),
+            description="How many hits to return.",
+        ),
+        OpenApiParameter(
+            "offset",
+            LimitOffsetPagination.offset_schema(),
+            description="How many hits to skip.",
+        ),
+    ],
+    responses={
+        200: inline_serializer(
+            "SearchResults",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": SearchHitSerializer(many=True),
+            },
+        ),
+        **PROBLEM_RESPONSES,
+    },
+)
+
+sync_schema = extend_schema(
+    summary="Mirror the content: everything first, then only changes",
+    description="Call without a cursor, then with each `next_cursor` until `has_more` is "
+    "false; keep the last cursor and call with it later for what changed since. Each "
+    "record is an item's state now: `upsert` with the item in full, or `delete`.",
+    parameters=[
+        OpenApiParameter(
+            "cursor", OpenApiTypes.STR, description="`next_cursor` of the previous call."
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_RECORDS, "default": MAX_RECORDS},
+            description="How many records to return.",
+        ),
+        LOCALE_PARAMETER,
+    ],
+    responses={
+        200: inline_serializer(
+            "SyncPage",
+            {
+                "records": inline_serializer(
+                    "SyncRecord",
+                    {
+                        "action": serializers.ChoiceField(choices=["upsert", "delete"]),
+                        "collection": serializers.ChoiceField(choices=collections.NAMES),
+                        "id": serializers.IntegerField(),
+                        "item": serializers.DictField(
+                            allow_null=True,
+                            help_text="The item as its collection's detail shows it; "
+                            "null for a deletion.",
+                        ),
+                    },
+                    many=True,
+                ),
+                "next_cursor": serializers.CharField(),
+                "has_more": serializers.BooleanField(),
+            },
+        ),
+        **PROBLEM_RESPONSES,
+    },
+)

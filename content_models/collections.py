@@ -66,6 +66,10 @@ class Collection:
     def is_medically_reviewed(self) -> bool:
         return issubclass(self.model, MedicallyReviewed)
 
+    def relation(self, name: str) -> Relation:
+        """The relation of that name; StopIteration if there is none."""
+        return next(relation for relation in self.relations if relation.name == name)
+
     def owns(self, relation: Relation) -> bool:
         """Whether an item lists the relation's links itself (its citations, a side effect's
         treatment forms) rather than the related items listing it (a treatment form's side

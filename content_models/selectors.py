@@ -43,14 +43,15 @@ def is_live(item) -> bool:
     return item.live and (item.expire_at is None or item.expire_at > timezone.now())
 
 
-def live_related(item, relation: str, target: str) -> list:
-    """The live items that an item's link relation (e.g. `reference_links`, target `reference`)
-    points to, in the order `live_items` prefetched them.
+def live_related(item, relation: Relation) -> list:
+    """The live items that an item's relation (e.g. its citations: link relation
+    `reference_links`, target `reference`) points to, in the order `live_items` prefetched
+    them.
 
     `live_items` prefetches live targets only; an item reached without that prefetch (embedded
     in an article's blocks) is checked here all the same.
     """
-    related = (getattr(link, target) for link in getattr(item, relation).all())
+    related = (getattr(link, relation.target) for link in getattr(item, relation.link).all())
     return [related_item for related_item in related if is_live(related_item)]
 
 

@@ -82,8 +82,7 @@ def web_page(item, request, *, name: str, description: str) -> dict:
         page["lastReviewed"] = iso_date(item.last_reviewed_at)
         page["reviewedBy"] = person(reviewer, request) if reviewer and is_live(reviewer) else None
         page["citation"] = [
-            creative_work(reference)
-            for reference in live_related(item, "reference_links", "reference")
+            creative_work(reference) for reference in live_related(item, collections.CITATIONS)
         ]
     return page
 
@@ -166,8 +165,9 @@ def question(faq: FAQ, request) -> dict:
 
 
 def treatment_form_page(form: TreatmentForm, request) -> dict:
-    rules = live_related(form, "eligibility_rule_links", "rule")
-    side_effects = live_related(form, "side_effect_links", "side_effect")
+    treatment_forms = collections.by_name("treatment-forms")
+    rules = live_related(form, treatment_forms.relation("eligibility_rules"))
+    side_effects = live_related(form, treatment_forms.relation("side_effects"))
     return {
         **web_page(form, request, name=form.name, description=form.summary),
         "mainEntity": {
@@ -216,7 +216,7 @@ def eligibility_rule_page(rule: EligibilityRule, request) -> dict:
 
 
 def condition_page(condition: Condition, request) -> dict:
-    forms = live_related(condition, "treatment_form_links", "treatment_form")
+    forms = live_related(condition, collections.APPLIES_TO)
     return {
         **web_page(condition, request, name=condition.name, description=condition.summary),
         "mainEntity": {

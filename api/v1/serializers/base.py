@@ -115,20 +115,20 @@ class ExpandableField(serializers.Field):
     """A relation shown as slugs, or, when named in `?expand=`, as the related items in full
     (as the related collection's serializer shows them).
 
-    Reads the live items through a prefetched link relation (`relation`, then `target` on
-    each link) or, with `attribute`, a single foreign key.
+    Reads the live items through a relation the collections registry declares (its
+    prefetched links) or, with `attribute`, a single foreign key.
     """
 
-    def __init__(self, collection: str, *, relation="", target="", attribute="", **kwargs):
+    def __init__(self, collection: str, *, relation=None, attribute="", **kwargs):
         self.collection = collection
-        self.relation, self.target, self.attribute = relation, target, attribute
+        self.relation, self.attribute = relation, attribute
         self.many = not attribute
         super().__init__(source="*", read_only=True, **kwargs)
 
     @classmethod
     def of(cls, relation: collections.Relation) -> "ExpandableField":
         """The field of a relation the collections registry declares."""
-        return cls(relation.collection, relation=relation.link, target=relation.target)
+        return cls(relation.collection, relation=relation)
 
     @property
     def serializer_class(self):
@@ -138,7 +138,7 @@ class ExpandableField(serializers.Field):
         if self.attribute:
             item = getattr(instance, self.attribute)
             return item if item is not None and is_live(item) else None
-        return live_related(instance, self.relation, self.target)
+        return live_related(instance, self.relation)
 
     @cached_property
     def expanded_serializer(self):

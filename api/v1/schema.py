@@ -1,8 +1,14 @@
-"""The OpenAPI declarations of the v1 views (drf-spectacular): parameters, responses and
-summaries, applied to the views as decorators. What the whole document shares (API keys, rate
-limits, validators) is added afterwards by `api/schema.py`."""
+"""The OpenAPI declarations of v1 (drf-spectacular): the views' parameters, responses and
+summaries, applied to the views as decorators, and how the serializers' own field types are
+described. What the whole document shares (API keys, rate limits, validators) is added
+afterwards by `api/schema.py`."""
 
 from django.conf import settings
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,6 +25,7 @@ from api.query_parameters import content_languages
 from api.schema import COMMA_SEPARATED, comma_separated_schema
 from content_models import collections
 
+from .serializers.base import ConstantField, ExpandableField, ItemSerializer
 from .serializers.manifest import ManifestEntrySerializer
 from .serializers.search import SearchHitSerializer
 from .sync import MAX_RECORDS
@@ -231,3 +238,37 @@ sync_schema = extend_schema(
         **PROBLEM_RESPONSES,
     },
 )
+
+
+class ConstantFieldExtension(OpenApiSerializerFieldExtension):
+    """A constant (an item's `type`) as the one value it takes."""
+
+    target_class = ConstantField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "enum": [self.target.value]}
+
+
+class ExpandableFieldExtension(OpenApiSerializerFieldExtension):
+    """A relation as slugs or, expanded, the related items (one, or a list)."""
+
+    target_class = ExpandableField
+
+    def map_serializer_field(self, auto_schema, direction):
+        expanded = auto_schema.resolve_serializer(self.target.serializer_class, direction).ref
+        one = {"oneOf": [build_basic_type(OpenApiTypes.STR), expanded]}
+        if self.target.many:
+            return build_array_type(one)
+        return {**one, "nullable": True}
+
+
+class ItemSerializerExtension(OpenApiSerializerExtension):
+    """Only `id` and `type` are certain to come: `?fields=` may name fewer fields, and a list
+    leaves out a detail's costly fields (an article's body)."""
+
+    target_class = ItemSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "required": ["id", "type"]}

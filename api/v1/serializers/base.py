@@ -6,12 +6,6 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
-from drf_spectacular.extensions import (
-    OpenApiSerializerExtension,
-    OpenApiSerializerFieldExtension,
-)
-from drf_spectacular.plumbing import build_array_type, build_basic_type
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -338,33 +332,3 @@ class UnreviewedItemSerializer(ItemSerializer):
 
     def get_references(self, item) -> list[str]:
         return []
-
-
-class ConstantFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = ConstantField
-
-    def map_serializer_field(self, auto_schema, direction):
-        return {"type": "string", "enum": [self.target.value]}
-
-
-class ExpandableFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = ExpandableField
-
-    def map_serializer_field(self, auto_schema, direction):
-        expanded = auto_schema.resolve_serializer(self.target.serializer_class, direction).ref
-        one = {"oneOf": [build_basic_type(OpenApiTypes.STR), expanded]}
-        if self.target.many:
-            return build_array_type(one)
-        return {**one, "nullable": True}
-
-
-class ItemSerializerExtension(OpenApiSerializerExtension):
-    """Only `id` and `type` are certain to come: `?fields=` may name fewer fields, and a list
-    leaves out a detail's costly fields (an article's body)."""
-
-    target_class = ItemSerializer
-    match_subclasses = True
-
-    def map_serializer(self, auto_schema, direction):
-        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        return {**schema, "required": ["id", "type"]}

@@ -30,6 +30,15 @@ class EmbeddedSnippetListBlock(blocks.ListBlock):
         return [item for item in items if item is not None]
 
 
+class ApiRichTextBlock(blocks.RichTextBlock):
+    """Rich text that API clients receive as the item's rich-text fields do: the API puts its
+    response's `rich_text` batch in the context, which resolves internal links and cleans
+    the HTML for every text of the response at once."""
+
+    def get_api_representation(self, value, context=None):
+        return context["rich_text"].add(value.source) if value.source else ""
+
+
 class HeadingBlock(blocks.StructBlock):
     """A section heading; the level keeps the page outline accessible."""
 
@@ -45,7 +54,7 @@ class SafetyCalloutBlock(blocks.StructBlock):
 
     level = blocks.ChoiceBlock(choices=CalloutLevel.choices, default=CalloutLevel.WARNING)
     title = blocks.CharBlock(max_length=200)
-    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+    text = ApiRichTextBlock(features=RICH_TEXT_FEATURES)
 
     class Meta:
         icon = "warning"
@@ -105,7 +114,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     """The body of an article: prose with structured clinical content embedded in it."""
 
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
+    paragraph = ApiRichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
     safety_callout = SafetyCalloutBlock()
     treatment_form = EmbeddedSnippetBlock(
         "content_models.TreatmentForm", icon="doc-full", label="Treatment form card"

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
+import nh3
 from django.conf import settings
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
@@ -43,6 +44,28 @@ class ConstantField(serializers.Field):
 # separates the texts of a batch safely.
 RICH_TEXT_SEPARATOR = "\x00"
 
+# What the editor's rich-text features (paragraphs, bold, italic, lists, links) produce, and
+# nothing else. Rich text written outside the editor (an import, a script, the database)
+# cannot bring scripts, event handlers or `javascript:` links to clients, and Wagtail's
+# internal attributes (`data-block-key`) never leave the building. Relative addresses stay:
+# internal links may resolve to this API's own paths.
+RICH_TEXT_TAGS = {"p", "br", "b", "strong", "i", "em", "ol", "ul", "li", "a"}
+RICH_TEXT_ATTRIBUTES = {"a": {"href"}}
+RICH_TEXT_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def clean_rich_text(html: str) -> str:
+    """Rich text reduced to the allow-list above (ammonia, through nh3): a tag outside it
+    keeps its text and loses its markup; `script` and `style` lose their content too."""
+    return nh3.clean(
+        html,
+        tags=RICH_TEXT_TAGS,
+        attributes=RICH_TEXT_ATTRIBUTES,
+        url_schemes=RICH_TEXT_URL_SCHEMES,
+        # Links come out as the editor wrote them; a front end adds `rel` as it sees fit.
+        link_rel=None,
+    )
+
 
 @dataclass(frozen=True)
 class PendingRichText:
@@ -52,13 +75,16 @@ class PendingRichText:
 
 
 class RichTextBatch:
-    """The rich text of a whole response, expanded in one pass.
+    """The rich text of a whole response, expanded in one pass and cleaned.
 
+    This is the one place rich text is rendered for API clients: every path (lists, details,
+    expansions, article blocks, sync, preview) hands its texts to the response's batch.
     Wagtail resolves the internal links of one HTML string with one query per link type;
     joining every item's text makes that one query per response, however many items (and
-    expanded or embedded items) carry links. A response left with a `PendingRichText` in it
-    cannot be rendered, so a path that forgets to expand fails loudly rather than leaking
-    Wagtail's internal markup.
+    expanded or embedded items) carry links. Each text is then cleaned with the allow-list
+    (`clean_rich_text`). A response left with a `PendingRichText` in it cannot be rendered,
+    so a path that forgets to expand fails loudly rather than leaking Wagtail's internal
+    markup.
     """
 
     def __init__(self):
@@ -73,7 +99,8 @@ class RichTextBatch:
         if not self.texts:
             return data
         expanded = expand_db_html(RICH_TEXT_SEPARATOR.join(self.texts))
-        return _replace_pending(data, expanded.split(RICH_TEXT_SEPARATOR))
+        cleaned = [clean_rich_text(text) for text in expanded.split(RICH_TEXT_SEPARATOR)]
+        return _replace_pending(data, cleaned)
 
 
 def _replace_pending(data, expanded: list[str]):

@@ -28,6 +28,18 @@ DATABASES = {
         "ATOMIC_REQUESTS": True,
     },
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must stand an editor's save racing the admin's autosave. A
+    # transaction that reads before it writes (every request here is one) would otherwise
+    # start as a reader and fail at once with "database is locked" when the other holds
+    # the write lock. IMMEDIATE takes the write lock at BEGIN, so the second waits (up to
+    # `timeout` seconds) instead; WAL lets reads go on beside a write.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#database-is-locked-errors
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when REDIS_URL is set, so every web process shares one cache; otherwise per process.

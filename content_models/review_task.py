@@ -1,10 +1,11 @@
 import datetime
 
 from django.utils import timezone
-from wagtail.models import AbstractGroupApprovalTask
+from wagtail.models import AbstractGroupApprovalTask, Locale
 
 from .snippets.base import MedicallyReviewed
 from .snippets.reviewer import MedicalReviewer
+from .translations import translation_in
 
 # How long a medical review stands when nobody has set the next one.
 REVIEW_INTERVAL = datetime.timedelta(days=365)
@@ -31,12 +32,15 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 def record_medical_review(revision, user) -> None:
     """Stamp a revision, about to be published, with the reviewer who approved it and when.
 
+    The reviewer is named by their profile in the content's language (see `reviewer_profile`).
     Does nothing for content that is not medically reviewed, or when the approving account is
     not linked to a published medical reviewer (an administrator stepping in): then the
     review fields stay as the editor set them.
     """
-    reviewer = MedicalReviewer.objects.filter(user=user, live=True).first()
-    if reviewer is None or not issubclass(revision.content_type.model_class(), MedicallyReviewed):
+    if not issubclass(revision.content_type.model_class(), MedicallyReviewed):
+        return
+    reviewer = reviewer_profile(user, Locale.objects.get(pk=revision.content["locale"]))
+    if reviewer is None:
         return
     now = timezone.now()
     revision.content["reviewed_by"] = reviewer.pk
@@ -45,3 +49,25 @@ def record_medical_review(revision, user) -> None:
     if not due or datetime.date.fromisoformat(due) <= now.date():
         revision.content["next_review_due"] = (now.date() + REVIEW_INTERVAL).isoformat()
     revision.save(update_fields=["content"])
+
+
+def reviewer_profile(user, locale: Locale) -> MedicalReviewer | None:
+    """The profile, in `locale`, of the published medical reviewer who logs in as `user`.
+
+    A relation never crosses languages, so Spanish content names the reviewer's Spanish
+    profile. The account is linked to one profile; the others are its translations. If the
+    reviewer has none in that language yet, it is copied from the published profile (name
+    and credentials are the same in every language) and published, so that the approval
+    credits them at once; an administrator can then translate the biography.
+    """
+    profile = MedicalReviewer.objects.filter(user=user, live=True).first()
+    if profile is None or profile.locale_id == locale.pk:
+        return profile
+    translation = profile.get_translation_or_none(locale)
+    if translation is None:
+        translation = translation_in(profile, locale)
+        # Reviewers may not edit profiles (only administrators may); this copy of their own
+        # published profile is the approval's doing, logged under their name.
+        revision = translation.save_revision(user=user)
+        revision.publish(user=user, skip_permission_checks=True)
+    return translation

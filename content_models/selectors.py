@@ -2,8 +2,9 @@
 
 Every function returns only what the public may see: live, not expired, in the asked-for
 language. Each item's relations (references, treatment forms, side effects, ...) are
-prefetched live-only, and so are the relations of those related items, so that a list costs
-the same number of queries whatever its length and whichever relations a caller expands.
+prefetched live-only and in the item's language (a relation never crosses languages), and so
+are the relations of those related items, so that a list costs the same number of queries
+whatever its length and whichever relations a caller expands.
 """
 
 import datetime
@@ -43,16 +44,29 @@ def is_live(item) -> bool:
     return item.live and (item.expire_at is None or item.expire_at > timezone.now())
 
 
-def live_related(item, relation: Relation) -> list:
-    """The live items that an item's relation (e.g. its citations: link relation
-    `reference_links`, target `reference`) points to, in the order `live_items` prefetched
-    them.
+def is_live_beside(related_item, item) -> bool:
+    """Whether `related_item` may be shown with `item`: live, and in the same language (a
+    relation never leads a reader into another language)."""
+    return related_item.locale_id == item.locale_id and is_live(related_item)
 
-    `live_items` prefetches live targets only; an item reached without that prefetch (embedded
-    in an article's blocks) is checked here all the same.
+
+def live_related(item, relation: Relation) -> list:
+    """The live items in the item's language that its relation (e.g. its citations: link
+    relation `reference_links`, target `reference`) points to, in the order `live_items`
+    prefetched them.
+
+    `live_items` prefetches only those; an item reached without that prefetch (embedded in an
+    article's blocks, a draft shown in preview) is checked here all the same.
     """
     related = (getattr(link, relation.target) for link in getattr(item, relation.link).all())
-    return [related_item for related_item in related if is_live(related_item)]
+    return [related_item for related_item in related if is_live_beside(related_item, item)]
+
+
+def live_referenced(item, attribute: str):
+    """The item a foreign key of `item` names (e.g. `reviewed_by`), if it is live and in the
+    item's language; else None."""
+    related_item = getattr(item, attribute)
+    return related_item if related_item is not None and is_live_beside(related_item, item) else None
 
 
 def next_expiry() -> datetime.datetime | None:
@@ -79,8 +93,9 @@ def _link_order(collection: Collection, relation: Relation, target_model) -> lis
     return [f"{relation.target}__{name}" for name in target_model._meta.ordering] + ["pk"]
 
 
-def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
-    """Prefetches for an item's relations (live targets only) and, to `depth`, theirs."""
+def _item_lookups(model: type[Model], locale: str, prefix: str = "", depth: int = 1) -> list:
+    """Prefetches for an item's relations (live targets in `locale` only) and, to `depth`,
+    theirs."""
     lookups = []
     if model is TreatmentForm:
         lookups.append(f"{prefix}process_steps")
@@ -95,14 +110,17 @@ def _item_lookups(model: type[Model], prefix: str = "", depth: int = 1) -> list:
         lookups.append(
             Prefetch(
                 f"{prefix}{relation.link}",
-                queryset=link_model.objects.filter(live_q(f"{target_field}__"))
+                queryset=link_model.objects.filter(
+                    live_q(f"{target_field}__"),
+                    **{f"{target_field}__locale__language_code": locale},
+                )
                 .select_related(*related)
                 .order_by(*_link_order(collection, relation, target_model)),
             )
         )
         if depth:
             lookups += _item_lookups(
-                target_model, f"{prefix}{relation.link}__{target_field}__", depth - 1
+                target_model, locale, f"{prefix}{relation.link}__{target_field}__", depth - 1
             )
     return lookups
 
@@ -128,7 +146,7 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
     if _has_reviewer(model):
         # The reviewer's locale too: an expanded reviewer's `url` names its language.
         queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
-    return queryset.prefetch_related(*_item_lookups(model, depth=related_depth))
+    return queryset.prefetch_related(*_item_lookups(model, locale, depth=related_depth))
 
 
 # Enough for any real question; bounds the work a vague one can cause.

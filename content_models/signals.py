@@ -1,13 +1,15 @@
 """Receivers that hand every change to what the public sees to the publication service
-(`publication.py`), and renew the content generation on a deploy's `migrate`."""
+(`publication.py`), renew the content generation on a deploy's `migrate`, and prepare a copy
+made for translation as a draft of its own language (`translations.prepare_translation`)."""
 
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
-from wagtail.signals import published, unpublished
+from wagtail.signals import copy_for_translation_done, published, unpublished
 
-from . import content_generation, publication
+from . import collections, content_generation, publication
 from .generation import ContentGeneration
+from .translations import prepare_translation
 
 
 @receiver(post_save)
@@ -45,3 +47,9 @@ def code_deployed(sender, **kwargs):
     # the migrations that create it have not run, or after a test flushed every table.)
     if sender.name == "content_models" and ContentGeneration.objects.filter(pk=1).exists():
         content_generation.renew()
+
+
+@receiver(copy_for_translation_done)
+def translation_copied(sender, source_obj, target_obj, **kwargs):
+    if collections.for_model(type(target_obj)):
+        prepare_translation(target_obj)

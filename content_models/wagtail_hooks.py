@@ -4,14 +4,20 @@ Search in the lists uses each model's own `search_fields` (its search index), so
 viewsets name none: a field list here would be handed to the search backend as columns.
 """
 
+from functools import cached_property
+
 import django_filters
+from django.contrib.admin.utils import quote
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
 from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.widgets import HeaderButton
+from wagtail.models import Locale
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from .admin_panels import ReviewsDuePanel
 from .models import (
@@ -51,67 +57,88 @@ def reviewed_filterset(model, *fields):
     return type(f"{model.__name__}FilterSet", (ReviewedContentFilterSet,), {"Meta": meta})
 
 
-class TreatmentFormViewSet(SnippetViewSet):
+class ContentEditView(EditView):
+    """Wagtail's snippet edit view, with "Translate" as a button of its header (Wagtail offers
+    it only in a list row's menu) while a language has no translation of the item yet."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("simple_translation.submit_translation"):
+            translated = self.object.get_translations(inclusive=True).values("locale_id")
+            if Locale.objects.exclude(id__in=translated).exists():
+                url = reverse(
+                    "simple_translation:submit_snippet_translation",
+                    args=[
+                        self.model._meta.app_label,
+                        self.model._meta.model_name,
+                        quote(self.object.pk),
+                    ],
+                )
+                buttons.append(HeaderButton("Translate", url=url, icon_name="globe"))
+        return buttons
+
+
+class ContentSnippetViewSet(SnippetViewSet):
+    """What every content type's admin shares: the edit view above and an inspect view."""
+
+    edit_view_class = ContentEditView
+
+
+class TreatmentFormViewSet(ContentSnippetViewSet):
     model = TreatmentForm
     icon = "doc-full"
     menu_label = "Treatment forms"
     list_display = ("name", "route", "session_minutes_min", "session_minutes_max", *REVIEW_COLUMNS)
     filterset_class = reviewed_filterset(TreatmentForm, "route", "given_in_clinic", "given_at_home")
-    inspect_view_enabled = True
 
 
-class SideEffectViewSet(SnippetViewSet):
+class SideEffectViewSet(ContentSnippetViewSet):
     model = SideEffect
     icon = "warning"
     menu_label = "Side effects"
     list_display = ("name", "frequency", "severity", "timing", *REVIEW_COLUMNS)
     filterset_class = reviewed_filterset(SideEffect, "frequency", "severity", "timing")
-    inspect_view_enabled = True
 
 
-class EligibilityRuleViewSet(SnippetViewSet):
+class EligibilityRuleViewSet(ContentSnippetViewSet):
     model = EligibilityRule
     icon = "tasks"
     menu_label = "Eligibility rules"
     list_display = ("title", "kind", "outcome", "answer_type", *REVIEW_COLUMNS)
     filterset_class = reviewed_filterset(EligibilityRule, "kind", "outcome", "answer_type")
-    inspect_view_enabled = True
 
 
-class ConditionViewSet(SnippetViewSet):
+class ConditionViewSet(ContentSnippetViewSet):
     model = Condition
     icon = "clipboard-list"
     menu_label = "Conditions treated"
     list_display = ("name", "aliases", "evidence_strength", *REVIEW_COLUMNS)
     filterset_class = reviewed_filterset(Condition, "evidence_strength")
-    inspect_view_enabled = True
 
 
-class FAQViewSet(SnippetViewSet):
+class FAQViewSet(ContentSnippetViewSet):
     model = FAQ
     icon = "help"
     menu_label = "FAQs"
     list_display = ("question", "topic", *REVIEW_COLUMNS)
     filterset_class = reviewed_filterset(FAQ, "topic")
-    inspect_view_enabled = True
 
 
-class ReferenceViewSet(SnippetViewSet):
+class ReferenceViewSet(ContentSnippetViewSet):
     model = Reference
     icon = "openquote"
     menu_label = "References"
     list_display = ("title", "kind", "publisher", "year", *STATUS_COLUMNS)
     list_filter = ("kind", "live")
-    inspect_view_enabled = True
 
 
-class MedicalReviewerViewSet(SnippetViewSet):
+class MedicalReviewerViewSet(ContentSnippetViewSet):
     model = MedicalReviewer
     icon = "user"
     menu_label = "Medical reviewers"
     list_display = ("name", "credentials", "specialty", *STATUS_COLUMNS)
     list_filter = ("live",)
-    inspect_view_enabled = True
 
 
 class ArticleFilterSet(ReviewedContentFilterSet, PageFilterSet):

@@ -6,7 +6,8 @@ licenses it, when it was last medically reviewed and by whom, and which sources 
 
 Only live content appears. The item comes from `live_items`, whose prefetched relations hold
 live items only (read with `live_related`); anything reached another way, such as the reviewer
-or the items an article's blocks embed, is checked with `is_live`.
+or the items an article's blocks embed, is checked with `is_live_beside` (live, and in the
+item's language).
 """
 
 import datetime
@@ -29,7 +30,7 @@ from content_models.models import (
     SideEffect,
     TreatmentForm,
 )
-from content_models.selectors import is_live, live_related
+from content_models.selectors import is_live_beside, live_referenced, live_related
 from content_models.snippets.base import MedicallyReviewed
 
 from .serializers.base import api_url, public_url
@@ -78,9 +79,9 @@ def web_page(item, request, *, name: str, description: str) -> dict:
         "copyrightHolder": organization,
     }
     if isinstance(item, MedicallyReviewed):
-        reviewer = item.reviewed_by
+        reviewer = live_referenced(item, "reviewed_by")
         page["lastReviewed"] = iso_date(item.last_reviewed_at)
-        page["reviewedBy"] = person(reviewer, request) if reviewer and is_live(reviewer) else None
+        page["reviewedBy"] = person(reviewer, request) if reviewer else None
         page["citation"] = [
             creative_work(reference) for reference in live_related(item, collections.CITATIONS)
         ]
@@ -283,7 +284,9 @@ def embedded(article: ArticlePage, block_name: str) -> list:
     items = []
     for block in article.body.blocks_by_name(block_name):
         items += block.value["items"] if isinstance(block.value, StructValue) else [block.value]
-    return [item for item in dict.fromkeys(items) if item is not None and is_live(item)]
+    return [
+        item for item in dict.fromkeys(items) if item is not None and is_live_beside(item, article)
+    ]
 
 
 def plain_text(html: str) -> str:

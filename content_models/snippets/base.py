@@ -171,6 +171,8 @@ class MedicallyReviewed(models.Model):
             heading="Medical review",
         )
     ]
+    # A copy (a translation, or the admin's "Copy") is new text that no one has reviewed yet.
+    exclude_fields_in_copy: ClassVar = ["reviewed_by", "last_reviewed_at", "next_review_due"]
     # The admin lists filter by these; a list that is also searched filters in the search index.
     review_search_fields: ClassVar = [
         index.FilterField("reviewed_by"),

@@ -30,6 +30,9 @@ class MedicalReviewer(PublishableSnippet):
         "review workflow then record them as the reviewer, with the date, automatically.",
     )
 
+    # An account belongs to one profile: a translation of the profile is found through it.
+    exclude_fields_in_copy: ClassVar = ["user"]
+
     panels: ClassVar = [
         TitleFieldPanel("name"),
         PublishableSnippet.slug_panel,

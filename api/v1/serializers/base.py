@@ -15,7 +15,7 @@ from wagtail.rich_text import expand_db_html
 from api.authentication import api_client
 from content_models import collections
 from content_models.collections import Collection
-from content_models.selectors import is_live, live_related
+from content_models.selectors import live_referenced, live_related
 
 
 def api_url(item, collection: Collection, request=None) -> str:
@@ -157,8 +157,7 @@ class ExpandableField(serializers.Field):
 
     def related_items(self, instance):
         if self.attribute:
-            item = getattr(instance, self.attribute)
-            return item if item is not None and is_live(item) else None
+            return live_referenced(instance, self.attribute)
         return live_related(instance, self.relation)
 
     @cached_property

@@ -53,9 +53,14 @@ class CachedResponse:
 
 
 def is_personal(response) -> bool:
-    """A response that sets a cookie or varies on one (the docs page carries a CSRF token)
-    belongs to one visitor: it is neither stored nor offered to shared caches."""
-    return bool(response.cookies) or "cookie" in response.get("Vary", "").lower()
+    """A response that sets a cookie or varies on one (the docs page carries a CSRF token), or
+    that says it must not be stored (a draft's preview), belongs to one visitor: it is
+    neither stored nor offered to shared caches."""
+    return (
+        bool(response.cookies)
+        or "cookie" in response.get("Vary", "").lower()
+        or "no-store" in response.get("Cache-Control", "")
+    )
 
 
 class ApiResponseCacheMiddleware:

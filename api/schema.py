@@ -147,7 +147,8 @@ JSON_FORMAT = {
 
 def document_conditional_requests(result, generator, request, public):
     """drf-spectacular postprocessing hook: every read has validators and answers a matching
-    conditional request with 304; and `?format=json` works wherever a view names no format."""
+    conditional request with 304, except one whose view documents its own `Cache-Control`
+    (a preview: never stored); and `?format=json` works wherever a view names no format."""
     result.setdefault("components", {}).setdefault("headers", {}).update(VALIDATOR_HEADERS)
     validator_refs = {name: {"$ref": f"#/components/headers/{name}"} for name in VALIDATOR_HEADERS}
     for operations in result.get("paths", {}).values():
@@ -155,8 +156,10 @@ def document_conditional_requests(result, generator, request, public):
             parameters = operation.setdefault("parameters", [])
             if not any(parameter["name"] == "format" for parameter in parameters):
                 parameters.append(JSON_FORMAT)
-            parameters.extend(CONDITIONAL_REQUEST_HEADERS)
             responses = operation["responses"]
+            if "Cache-Control" in responses["200"].get("headers", {}):
+                continue
+            parameters.extend(CONDITIONAL_REQUEST_HEADERS)
             responses["200"].setdefault("headers", {}).update(validator_refs)
             responses["304"] = {
                 "description": "Not modified: the response you hold is current. No body.",

@@ -17,6 +17,7 @@ from .endpoints.eligibility_rules import EligibilityRuleViewSet
 from .endpoints.faqs import FaqViewSet
 from .endpoints.index import IndexView
 from .endpoints.manifest import ManifestView
+from .endpoints.preview import PreviewView
 from .endpoints.references import ReferenceViewSet
 from .endpoints.reviewers import ReviewerViewSet
 from .endpoints.search import SearchView
@@ -73,6 +74,7 @@ urlpatterns = [
     path("search/", SearchView.as_view(), name="search"),
     path("manifest/", ManifestView.as_view(), name="manifest"),
     path("sync/", SyncView.as_view(), name="sync"),
+    path("preview/", PreviewView.as_view(), name="preview"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
     *router.urls,

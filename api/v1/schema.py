@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -236,6 +237,60 @@ sync_schema = extend_schema(
             },
         ),
         **PROBLEM_RESPONSES,
+    },
+)
+
+
+preview_schema = extend_schema(
+    summary="Preview a draft (with a token from the admin's preview)",
+    description="The latest draft of one item, published or not, in exactly the shape of its "
+    "collection's detail. The admin's preview makes the token: it names one item and expires "
+    "(an hour by default). Related items appear only where they are published. Never cached: "
+    "`Cache-Control: no-store`, no validators.",
+    parameters=[
+        OpenApiParameter(
+            "token",
+            OpenApiTypes.STR,
+            required=True,
+            description="The preview token: the admin's preview passes it to the public site's "
+            "`/preview/?token=...` page.",
+        ),
+        OpenApiParameter(
+            "fields",
+            {"type": "array", "items": {"type": "string"}},
+            description="Fields to return, comma-separated, as for the item's detail.",
+            **COMMA_SEPARATED,
+        ),
+        OpenApiParameter(
+            "expand",
+            {"type": "array", "items": {"type": "string"}},
+            description="Relations to embed in full, comma-separated, as for the item's detail.",
+            **COMMA_SEPARATED,
+        ),
+        OpenApiParameter(
+            "Cache-Control",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description="Always `no-store` (with `private`): a preview is never kept.",
+        ),
+    ],
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="PreviewItem",
+            serializers=lambda: {
+                collection.type_name: collection.serializer
+                for collection in collections.COLLECTIONS
+            },
+            resource_type_field_name="type",
+        ),
+        **PROBLEM_RESPONSES,
+        (403, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ProblemSerializer, description="The token is not valid or has expired."
+        ),
+        (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ProblemSerializer, description="The item the token names no longer exists."
+        ),
     },
 )
 

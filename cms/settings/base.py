@@ -205,8 +205,11 @@ SPECTACULAR_SETTINGS = {
 }
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=0)
 API_CACHE_S_MAXAGE = env.int("API_CACHE_S_MAXAGE", default=60)
-# Where the public site shows each item; `html_url` is null when unset.
+# Where the public site shows each item; `html_url` is null when unset. The admin's preview
+# then shows the site's /preview/ page, which reads the draft from the API's preview endpoint.
 PUBLIC_SITE_BASE_URL = env("PUBLIC_SITE_BASE_URL", default="").rstrip("/")
+# How long a preview token (content_models/preview.py) lets a front end read a draft.
+PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=60 * 60)
 CONTENT_PUBLISHER_NAME = env("CONTENT_PUBLISHER_NAME", default=WAGTAIL_SITE_NAME)
 CONTENT_LICENSE_URL = env(
     "CONTENT_LICENSE_URL", default="https://creativecommons.org/licenses/by-nc-nd/4.0/"

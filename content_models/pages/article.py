@@ -8,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..preview import HeadlessPreviewMixin
 from ..snippets.base import LIVE_FILTER_FIELDS, MedicallyReviewed, ReferenceLink
 
 
@@ -20,7 +21,7 @@ class ArticleIndexPage(Page):
     template = "content_models/article_index_page.html"
 
 
-class ArticlePage(MedicallyReviewed, Page):
+class ArticlePage(HeadlessPreviewMixin, MedicallyReviewed, Page):
     """A patient article: prose with treatment forms, side effects, rules and FAQs embedded."""
 
     summary = models.TextField(help_text="One or two plain sentences shown in lists and search.")

@@ -23,6 +23,8 @@ from wagtail.models import (
 from wagtail.rich_text import RichText
 from wagtail.search import index
 
+from ..preview import HeadlessPreviewMixin
+
 
 def errors_from(check: Callable[[], None]) -> dict[str, list]:
     """Run an inherited clean() and return its errors instead of raising them, so that an
@@ -66,6 +68,7 @@ SLUG_HELP_TEXT = (
 
 
 class PublishableSnippet(
+    HeadlessPreviewMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -79,6 +82,7 @@ class PublishableSnippet(
 
     Wagtail's documented mixin order; `ClusterableModel` keeps inline rows (process steps,
     citations) in each revision, so a draft change to them never reaches the live item.
+    `HeadlessPreviewMixin` first: its preview shows the public site, where there is one.
     """
 
     slug = models.SlugField(max_length=100, help_text=SLUG_HELP_TEXT)

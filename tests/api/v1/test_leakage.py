@@ -4,9 +4,12 @@ For every collection, every path by which an item can be read (its list and deta
 within its collection and across all, expansion from an item related to it, an article's
 body blocks, JSON-LD, the manifest and sync) and every kind of content that is not live (a
 draft never published, a draft change to a live item, an unpublished, an expired and a
-deleted item, and an article under a view restriction), the item's title and slug, distinctive
-markers, never appear. `test_a_live_item_shows_on_every_path` proves that the same marker
-does appear when the item is live, so each absence means something.
+deleted item, an article under a view restriction, and a draft an editor previewed), the
+item's title and slug, distinctive markers, never appear. A headless preview shows one draft
+to whoever holds its token, and never another item's: the previews of an item that relates
+to the hidden one, or of an article that embeds it, are read paths too.
+`test_a_live_item_shows_on_every_path` proves that the same marker does appear when the item
+is live, so each absence means something.
 """
 
 import datetime
@@ -14,9 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from content_models.preview import preview_token
 from tests.factories import (
     ArticlePageFactory,
     ConditionFactory,
@@ -26,7 +31,7 @@ from tests.factories import (
     cite,
 )
 
-from .helpers import FACTORIES, TITLE_FIELDS
+from .helpers import FACTORIES, TITLE_FIELDS, model_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +81,13 @@ def save_draft_change(collection, item):
     item.save_revision()
 
 
+def preview(collection, draft):
+    # An editor previews the draft through the API, so anything a preview could leave behind
+    # (a cached response) is there; the preview itself does show it.
+    response = Client().get("/api/v1/preview/", {"token": preview_token(draft)})
+    assert MARKER in response.content.decode()
+
+
 def expire(collection, item):
     # Past its expiry, and still marked live: Wagtail's expiry job has not run yet.
     item.expire_at = timezone.now() - datetime.timedelta(hours=1)
@@ -101,6 +113,7 @@ PAGES = frozenset({"articles"})
 
 KINDS = {
     "draft": Kind(create_draft, hide=lambda collection, item: None),
+    "previewed-draft": Kind(create_draft, hide=preview),
     "draft-change": Kind(create_plain, hide=save_draft_change, keeps_live_version=True),
     "unpublished": Kind(create_marked, hide=lambda collection, item: item.unpublish()),
     "expired": Kind(create_marked, hide=expire),
@@ -142,10 +155,23 @@ ARTICLE_BLOCKS = {
 }
 
 
-def embedding_article(collection: str, item) -> str:
+def create_embedding_article(collection: str, item):
     block_type, value = ARTICLE_BLOCKS[collection]
-    article = ArticlePageFactory(body=[{"type": block_type, "value": value(item.pk)}])
-    return f"/api/v1/articles/{article.slug}/"
+    return ArticlePageFactory(body=[{"type": block_type, "value": value(item.pk)}])
+
+
+def embedding_article(collection: str, item) -> str:
+    return f"/api/v1/articles/{create_embedding_article(collection, item).slug}/"
+
+
+def preview_of_embedding_article(collection: str, item) -> str:
+    return f"/api/v1/preview/?token={preview_token(create_embedding_article(collection, item))}"
+
+
+def preview_of_related_item(collection: str, item) -> str:
+    related_collection, slug, relation = related_item(collection, item)
+    related = model_of(related_collection).objects.get(slug=slug)
+    return f"/api/v1/preview/?token={preview_token(related)}&expand={relation}"
 
 
 def expanded_in_related_item(collection, item):
@@ -205,6 +231,12 @@ PATHS = {
         lambda collection, item: f"{embedding_article(collection, item)}?format=jsonld",
         collections=JSONLD_ARTICLE,
     ),
+    "preview-of-related-item": Path(
+        preview_of_related_item, collections=JSONLD_RELATED | {"conditions"}
+    ),
+    "preview-of-embedding-article": Path(
+        preview_of_embedding_article, collections=frozenset(ARTICLE_BLOCKS)
+    ),
     "manifest": Path(lambda collection, item: "/api/v1/manifest/?limit=100", shows_titles=False),
     # The first call of a mirror: every live item, in full.
     "sync": Path(lambda collection, item: "/api/v1/sync/"),
@@ -217,6 +249,8 @@ IMPOSSIBLE = {
     ("references", "jsonld-of-related", "deleted"),
     ("reviewers", "expansion", "deleted"),
     ("reviewers", "jsonld-of-related", "deleted"),
+    ("references", "preview-of-related-item", "deleted"),
+    ("reviewers", "preview-of-related-item", "deleted"),
 }
 
 

@@ -9,15 +9,17 @@ from functools import cached_property
 import django_filters
 from django.contrib.admin.utils import quote
 from django.urls import reverse
+from django.utils.text import capfirst
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
+from wagtail.admin.utils import get_latest_str
 from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Locale
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from .admin_panels import ReviewsDuePanel
 from .models import (
@@ -57,9 +59,35 @@ def reviewed_filterset(model, *fields):
     return type(f"{model.__name__}FilterSet", (ReviewedContentFilterSet,), {"Meta": meta})
 
 
-class ContentEditView(EditView):
-    """Wagtail's snippet edit view, with "Translate" as a button of its header (Wagtail offers
-    it only in a list row's menu) while a language has no translation of the item yet."""
+class MedicalReviewMessages:
+    """Success messages in the words of the "Medical review" workflow: Wagtail's say
+    "submitted for moderation", and only "updated" after an approval."""
+
+    def get_success_message(self, instance=None):
+        if self.action == "submit":
+            message = "%(model_name)s '%(object)s' sent for medical review."
+            if self.view_name == "create":
+                message = "%(model_name)s '%(object)s' created and sent for medical review."
+        elif self.action == "workflow-action" and self.workflow_action == "approve":
+            message = "%(model_name)s '%(object)s' approved in medical review and published."
+        elif self.action == "workflow-action" and self.workflow_action == "reject":
+            message = "%(model_name)s '%(object)s': changes requested in medical review."
+        else:
+            return super().get_success_message(instance)
+        return message % {
+            "model_name": capfirst(self.model._meta.verbose_name),
+            "object": get_latest_str(instance or self.object),
+        }
+
+
+class ContentCreateView(MedicalReviewMessages, CreateView):
+    """Wagtail's snippet create view, in the workflow's words."""
+
+
+class ContentEditView(MedicalReviewMessages, EditView):
+    """Wagtail's snippet edit view, in the workflow's words, with "Translate" as a button of
+    its header (Wagtail offers it only in a list row's menu) while a language has no
+    translation of the item yet."""
 
     @cached_property
     def header_buttons(self):
@@ -80,8 +108,9 @@ class ContentEditView(EditView):
 
 
 class ContentSnippetViewSet(SnippetViewSet):
-    """What every content type's admin shares: the edit view above and an inspect view."""
+    """What every content type's admin shares: the views above and an inspect view."""
 
+    add_view_class = ContentCreateView
     edit_view_class = ContentEditView
 
 
@@ -189,6 +218,18 @@ def register_clinical_content():
 @hooks.register("construct_homepage_panels")
 def show_reviews_due(request, panels):
     panels.append(ReviewsDuePanel())
+
+
+@hooks.register("construct_snippet_action_menu")
+@hooks.register("construct_page_action_menu")
+def make_approve_the_main_action(menu_items, request, context):
+    """For whoever may approve the review task, "Approve and publish" is the main button of
+    the editor's footer, not an entry under "More actions" beside "Publish" (which would
+    publish without the review)."""
+    approve = next((item for item in menu_items if item.name == "approve"), None)
+    if approve is not None:
+        menu_items.remove(approve)
+        menu_items.insert(0, approve)
 
 
 # After Wagtail's own hook (order 0), which registers the default handler for page links.

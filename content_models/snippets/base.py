@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
@@ -65,6 +65,13 @@ SLUG_HELP_TEXT = (
     "The last part of the item's web address, e.g. 'nasal-spray'. Filled in from the title "
     "above; change it only before the item is first published, as partners link to it."
 )
+
+
+def title_panel(field_name: str) -> TitleFieldPanel:
+    """The panel of the field that names an item, which fills in its slug. Required even for
+    a draft (Wagtail lets drafts leave text fields blank): without it the editor would see
+    only "This field is required" on the slug, a field they never typed in."""
+    return TitleFieldPanel(field_name, required_on_save=True)
 
 
 class PublishableSnippet(

@@ -2,7 +2,7 @@ from typing import ClassVar
 
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
@@ -13,6 +13,7 @@ from .base import (
     PublishableSnippet,
     ReferenceLink,
     TreatmentFormLink,
+    title_panel,
 )
 
 
@@ -40,7 +41,7 @@ class Condition(MedicallyReviewed, PublishableSnippet):
     )
 
     panels: ClassVar = [
-        TitleFieldPanel("name"),
+        title_panel("name"),
         PublishableSnippet.slug_panel,
         FieldPanel("aliases"),
         FieldPanel("summary"),

@@ -11,7 +11,6 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    TitleFieldPanel,
 )
 from wagtail.fields import StreamField
 from wagtail.search import index
@@ -24,6 +23,7 @@ from .base import (
     ReferenceLink,
     TreatmentFormLink,
     errors_from,
+    title_panel,
 )
 
 YES_NO_CHOICES = [(True, "Yes"), (False, "No")]
@@ -119,7 +119,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
     )
 
     panels: ClassVar = [
-        TitleFieldPanel("title"),
+        title_panel("title"),
         PublishableSnippet.slug_panel,
         FieldPanel("kind"),
         FieldPanel("summary"),

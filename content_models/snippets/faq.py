@@ -2,12 +2,18 @@ from typing import ClassVar
 
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..enums import FaqTopic
-from .base import LIVE_FILTER_FIELDS, MedicallyReviewed, PublishableSnippet, ReferenceLink
+from .base import (
+    LIVE_FILTER_FIELDS,
+    MedicallyReviewed,
+    PublishableSnippet,
+    ReferenceLink,
+    title_panel,
+)
 
 
 class FAQ(MedicallyReviewed, PublishableSnippet):
@@ -21,7 +27,7 @@ class FAQ(MedicallyReviewed, PublishableSnippet):
     topic = models.CharField(max_length=30, choices=FaqTopic.choices)
 
     panels: ClassVar = [
-        TitleFieldPanel("question"),
+        title_panel("question"),
         PublishableSnippet.slug_panel,
         FieldPanel("topic"),
         FieldPanel("summary"),

@@ -3,11 +3,11 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
 from ..enums import ReferenceKind
-from .base import LIVE_FILTER_FIELDS, PublishableSnippet
+from .base import LIVE_FILTER_FIELDS, PublishableSnippet, title_panel
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -61,7 +61,7 @@ class Reference(PublishableSnippet):
     )
 
     panels: ClassVar = [
-        TitleFieldPanel("title"),
+        title_panel("title"),
         PublishableSnippet.slug_panel,
         FieldPanel("kind"),
         FieldPanel("publisher"),

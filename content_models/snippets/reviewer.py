@@ -2,10 +2,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from wagtail.admin.panels import FieldPanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from .base import LIVE_FILTER_FIELDS, PublishableSnippet
+from .base import LIVE_FILTER_FIELDS, PublishableSnippet, title_panel
 
 
 class MedicalReviewer(PublishableSnippet):
@@ -25,16 +25,19 @@ class MedicalReviewer(PublishableSnippet):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="medical_reviewer",
+        # Only a member of the group the "Medical review" task asks can approve as them.
+        limit_choices_to={"groups__name": "Medical reviewers"},
         verbose_name="admin account",
-        help_text="The account this reviewer logs in with. Their approvals in the Medical "
-        "review workflow then record them as the reviewer, with the date, automatically.",
+        help_text="The account this reviewer logs in with (a member of the Medical reviewers "
+        "group). Their approvals in the Medical review workflow then record them as the "
+        "reviewer, with the date, automatically.",
     )
 
     # An account belongs to one profile: a translation of the profile is found through it.
     exclude_fields_in_copy: ClassVar = ["user"]
 
     panels: ClassVar = [
-        TitleFieldPanel("name"),
+        title_panel("name"),
         PublishableSnippet.slug_panel,
         FieldPanel("credentials"),
         FieldPanel("specialty"),

@@ -7,7 +7,6 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    TitleFieldPanel,
 )
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -19,6 +18,7 @@ from .base import (
     PublishableSnippet,
     ReferenceLink,
     TreatmentFormLink,
+    title_panel,
 )
 
 
@@ -54,7 +54,7 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
     )
 
     panels: ClassVar = [
-        TitleFieldPanel("name"),
+        title_panel("name"),
         PublishableSnippet.slug_panel,
         FieldPanel("summary"),
         FieldPanel("description"),

@@ -10,7 +10,6 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    TitleFieldPanel,
 )
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
@@ -23,6 +22,7 @@ from .base import (
     PublishableSnippet,
     ReferenceLink,
     errors_from,
+    title_panel,
 )
 
 # Sentences, not single words: a two-line box shows them whole.
@@ -99,7 +99,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
     )
 
     panels: ClassVar = [
-        TitleFieldPanel("name"),
+        title_panel("name"),
         PublishableSnippet.slug_panel,
         FieldPanel("route"),
         FieldPanel("summary"),

@@ -130,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("es", "Spanish")]
 WAGTAIL_I18N_ENABLED = True
+# The admin fills a slug in from the title as the editor types it; slugs are ASCII (the
+# models' SlugFields, and addresses partners can type), so "Náuseas" must give "nauseas",
+# not a slug the form then refuses.
+# https://docs.wagtail.org/en/stable/reference/settings.html#wagtail-allow-unicode-slugs
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker test bench lint format migrations
+.PHONY: help install run worker test chromium bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,7 +33,17 @@ run: install ## Migrate, load the demo content, create a local admin, serve on 1
 worker: install ## Send webhooks: the background worker (run it beside `make run`)
 	$(MANAGE) webhook_worker
 
-test: install ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
+chromium: ## Install Chromium for the browser tests (Debian's package) if it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests: apt-get install chromium"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	      echo "Chromium could not be installed: the browser tests will be skipped."; \
+	  else \
+	    echo "Chromium not found: the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	  fi; }
+
+test: install chromium ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
 	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
 	  $(MANAGE) check_services && \

@@ -19,8 +19,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves page previews and the (headless) page tree last, so it never shadows the API.
-urlpatterns += [path("", include(wagtail_urls))]
+# The page tree as HTML, when SERVE_HTML_PAGES is on: last, so it never shadows the API.
+# Previews are the admin's own views and work without it.
+if settings.SERVE_HTML_PAGES:
+    urlpatterns += [path("", include(wagtail_urls))]
 
 # Errors raised outside the API's views (in middleware, or unexpected ones) answer in the
 # API's own format under /api/.

@@ -144,6 +144,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Only the editors' own uploads; no executable or HTML documents.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# The CMS is headless: its pages reach readers through the API. Wagtail's own HTML rendering
+# of the page tree at `/` is served only when this is on (dev.py turns it on); previews in
+# the admin work either way.
+SERVE_HTML_PAGES = env.bool("SERVE_HTML_PAGES", default=False)
 
 # Content API (api/). https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {

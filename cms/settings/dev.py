@@ -11,3 +11,5 @@ LOCAL_ADMIN_ENABLED = True
 # Webhook receivers on this machine (127.0.0.1, plain http) are how webhooks are tried out
 # and tested; base.py refuses them.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = WEBHOOK_ALLOW_HTTP = True
+# The page tree rendered as HTML, to look at what editors made (production serves no HTML).
+SERVE_HTML_PAGES = True

@@ -10,6 +10,8 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
 
+from api.ratelimit import parse_rate
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,14 +31,22 @@ def test_no_model_change_is_missing_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def run_with_settings(module: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
-    }
+# The documented environment variables these tests set, or must not inherit from the shell.
+CONFIGURATION = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "API_RATE_LIMIT_ANONYMOUS",
+    "API_TRUSTED_PROXY_COUNT",
+}
+
+
+def run_with_settings(module: str, code: str = "", **env: str) -> subprocess.CompletedProcess:
+    """Python in a new process with `module` as its settings and `env` as its environment:
+    Django set up, then `code` run."""
+    clean_env = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
         env={**clean_env, "DJANGO_SETTINGS_MODULE": module, **env},
         cwd=ROOT,
         capture_output=True,
@@ -66,6 +76,27 @@ def test_production_settings_start_with_required_environment():
         DATABASE_URL="postgres://user@db/content",
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+def test_dev_settings_never_rate_limit_someone_trying_the_api():
+    """`make run`, a script or the docs page's "Try it out": a hundred requests a second."""
+    result = run_with_settings(
+        "cms.settings.dev",
+        "from django.conf import settings; print(settings.API_RATE_LIMITS['anonymous'])",
+    )
+    requests, seconds = parse_rate(result.stdout.strip())
+    assert requests / seconds >= 100
+
+
+@pytest.mark.slow
+def test_dev_settings_keep_a_rate_limit_set_in_the_environment():
+    result = run_with_settings(
+        "cms.settings.dev",
+        "from django.conf import settings; print(settings.API_RATE_LIMITS['anonymous'])",
+        API_RATE_LIMIT_ANONYMOUS="5/minute",
+    )
+    assert result.stdout.strip() == "5/minute"
 
 
 def test_test_settings_refuse_sqlite():

@@ -217,8 +217,11 @@ CONTENT_ALLOWED_MODIFICATIONS = env(
 # Requests per window for each tier, as '<count>/<period>' (second, minute, hour, day, or
 # e.g. '500/5m'): 'anonymous' per client address, the partner tiers per API key. Counted in
 # Redis (REDIS_URL) so every process shares them; see api/ratelimit.py.
+# The anonymous rate's default differs by settings module (generous in dev.py), so the
+# environment's value is kept apart for them to fall back on.
+API_RATE_LIMIT_ANONYMOUS = env("API_RATE_LIMIT_ANONYMOUS", default="")
 API_RATE_LIMITS = {
-    "anonymous": env("API_RATE_LIMIT_ANONYMOUS", default="60/minute"),
+    "anonymous": API_RATE_LIMIT_ANONYMOUS or "60/minute",
     "standard": env("API_RATE_LIMIT_STANDARD", default="600/minute"),
     "premium": env("API_RATE_LIMIT_PREMIUM", default="3000/minute"),
 }

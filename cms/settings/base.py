@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment, read here a
 here (django-environ); dev.py, test.py and production.py change behaviour, not sources.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -84,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the
+    # lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -111,6 +116,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins from one
+# address, or for one username, sign-in from that address or for that username is refused
+# (429, with the lock-out page) until AXES_COOLOFF_TIME passes. Ten is above what a person
+# mistyping reaches and far below what guessing a password needs; a lock-out caused by another
+# person ends by itself. Addresses are read as the API's rate limits read them (the trusted
+# proxies, IPv6 per /64). https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.authentication.counted_address"
+AXES_LOCKOUT_TEMPLATE = "cms/sign_in_locked_out.html"
+# No banner at every start; failed sign-ins and lock-outs are still logged (as warnings).
+AXES_VERBOSE = False
+
 
 # Internationalisation: English is the default content language and Spanish is available,
 # so translations can be added in the admin without a schema change.

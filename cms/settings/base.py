@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "axes",
+    "csp",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Before the response cache: a bad key or a client over its limit is refused even for a
     # cached address, and the cache knows who is asking (api/authentication.py).
@@ -136,6 +139,26 @@ AXES_LOCKOUT_TEMPLATE = "cms/sign_in_locked_out.html"
 # No banner at every start; failed sign-ins and lock-outs are still logged (as warnings).
 AXES_VERBOSE = False
 
+# Content-Security-Policy (django-csp) on every response: the admin's pages, the API docs page
+# and the API's JSON. Everything comes from this server, and no inline script or style runs,
+# except on the admin's pages, which need both (cms/urls.py says why). Images may also be
+# `data:` URLs, which cannot run script: Swagger UI (the docs page) draws its icons with them.
+# Checked by loading the admin (sign-in, dashboard, page and snippet listings and editors) and
+# the docs page in Chromium with this policy, none refused.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # The admin shows its own previews in a frame; nothing else may frame a page.
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # Internationalisation: English is the default content language and Spanish is available,
 # so translations can be added in the admin without a schema change.
@@ -160,6 +183,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Ketamine therapy patient information"
+# Editors' avatars are not fetched from Gravatar: the admin would send a hash of each editor's
+# email address to a third party, and its Content-Security-Policy loads images from here only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The dashboard would ask releases.wagtail.org for the latest version from each editor's
+# browser; upgrades are the developers' business, and the admin contacts no other site.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Used in links inside notification emails (e.g. "a change awaits your medical review").
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 # The database backend uses PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.

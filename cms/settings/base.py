@@ -20,6 +20,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Cookies only over HTTPS; turned off for a plain-HTTP `docker compose up` on a laptop.
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
+# production.py redirects plain HTTP to HTTPS and sends HSTS; turn this off only where a
+# TLS-terminating proxy in front already does both (or to try production settings over plain
+# HTTP on a laptop).
+ENFORCE_HTTPS = env.bool("ENFORCE_HTTPS", default=True)
 
 # An embedded SQLite file unless DATABASE_URL names a server; production.py refuses the default.
 DATABASE_URL = env("DATABASE_URL", default="")
@@ -282,6 +286,10 @@ API_RATE_LIMITS = {
 # How many proxies in front of the server append to X-Forwarded-For; 0 means clients connect
 # directly and REMOTE_ADDR is their address. See api.authentication.client_address.
 API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
+# X-Forwarded-Proto says the client's connection was HTTPS only when a proxy in front sets it:
+# with no proxy, any client could send it, and Django would take a plain-HTTP request for a
+# secure one (skip the HTTPS redirect, send secure cookies over HTTP).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if API_TRUSTED_PROXY_COUNT else None
 
 # Public reads from any origin; the admin sends no CORS headers.
 CORS_ALLOW_ALL_ORIGINS = True

@@ -5,15 +5,19 @@ One middleware, placed before the response cache (`api.caching`), so that a bad 
 that the cache can key responses by who is asking (`ApiClient.cache_variant`), as a partner's
 scope and attribution terms change what a response shows.
 
-A request without a key is an anonymous public read, limited per client address. A request
-with a key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) that is malformed, unknown,
-revoked or expired is refused with 401 — never served as anonymous — and counts against the
-address's anonymous limit, so a stream of bad keys is throttled too.
+A request without a key is an anonymous public read, limited per client address (an IPv6
+client per /64 network). A request with a key (`Authorization: Bearer <key>` or
+`X-API-Key: <key>`) that is malformed, unknown, revoked or expired is refused with 401 — never
+served as anonymous — and counts against the address's anonymous limit, so a stream of bad
+keys is throttled too. The API's documentation (the docs page and the OpenAPI document) is
+read freely: it is neither limited nor counted.
 """
 
+import ipaddress
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from syndication.models import ApiKey, Partner
@@ -27,6 +31,11 @@ from .ratelimit import ANONYMOUS_TIER
 API_PREFIX = "/api/"
 CREDENTIAL_HEADERS = ("Authorization", "X-API-Key")
 REALM = "content-api"
+# The views that document the API: free to read, so that reading about the API never spends
+# the quota for using it.
+DOCUMENTATION_VIEWS = {"api:v1:docs", "api:v1:schema"}
+# Each end user of IPv6 is given at least a /64 network, and may use any of its addresses.
+IPV6_CLIENT_PREFIX = 64
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ class ApiClient:
 
     @property
     def rate_limit_identity(self) -> str:
-        return f"key:{self.api_key.pk}" if self.api_key else f"address:{self.address}"
+        return f"key:{self.api_key.pk}" if self.api_key else address_identity(self.address)
 
     @property
     def cache_variant(self) -> str:
@@ -104,6 +113,38 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def counted_address(request) -> str:
+    """The address a client is counted under, by the API's rate limits and the admin's
+    sign-in throttling: its IPv4 address, or the first address of its IPv6 /64 network
+    (`2001:db8:0:1::`), since a client may take any address of its /64 and would otherwise
+    count as 2^64 clients. An IPv4 client seen through IPv6 (`::ffff:192.0.2.1`) is its IPv4
+    address. Anything that is no address is counted as it is."""
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, IPV6_CLIENT_PREFIX), strict=False).network_address)
+
+
+def address_identity(address: str) -> str:
+    """The rate-limit counter of an anonymous client, e.g. 'address:192.0.2.1'."""
+    return f"address:{address}"
+
+
+def is_documentation(request) -> bool:
+    """A request for the docs page or the OpenAPI document."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in DOCUMENTATION_VIEWS
+
+
 def presented_key(request) -> str | None:
     """The key the request sends, None if it sends none; InvalidApiKey if the headers are
     not usable (another scheme, an empty value, two different keys)."""
@@ -124,7 +165,7 @@ def presented_key(request) -> str | None:
 
 
 def authenticate(request) -> ApiClient:
-    address = client_address(request)
+    address = counted_address(request)
     raw = presented_key(request)
     if raw is None:
         return ApiClient(address=address)
@@ -140,12 +181,12 @@ class ApiAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(API_PREFIX):
+        if not request.path.startswith(API_PREFIX) or is_documentation(request):
             return self.get_response(request)
         try:
             client = authenticate(request)
         except InvalidApiKey as error:
-            quota = ratelimit.hit(ANONYMOUS_TIER, f"address:{client_address(request)}")
+            quota = ratelimit.hit(ANONYMOUS_TIER, address_identity(counted_address(request)))
             response = self.too_many_requests(quota) if quota.exceeded else self.unauthorized(error)
             return self.finish(response, quota)
         quota = ratelimit.hit(client.tier, client.rate_limit_identity)

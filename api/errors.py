@@ -2,12 +2,14 @@
 
 from http import HTTPStatus
 
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .renderers import HTMLSafeJSONRenderer
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -59,10 +61,11 @@ def problem_exception_handler(exc, context):
     )
 
 
-def problem_response(status: int, detail: str, headers: dict | None = None) -> JsonResponse:
-    """A problem document as a response, for code outside DRF's views (middleware, handlers)."""
-    return JsonResponse(
-        problem(status, detail),
+def problem_response(status: int, detail: str, headers: dict | None = None) -> HttpResponse:
+    """A problem document as a response, for code outside DRF's views (middleware, handlers),
+    rendered as the views' errors are."""
+    return HttpResponse(
+        HTMLSafeJSONRenderer().render(problem(status, detail)),
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
         headers=headers,

@@ -5,7 +5,7 @@ from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
 from . import collections
-from .selectors import is_live
+from .live import is_live
 
 
 class ArticleLinkHandler(PageLinkHandler):
@@ -40,7 +40,10 @@ class ArticleLinkHandler(PageLinkHandler):
             return "<a>"
         collection = collections.for_model(type(page))
         if collection is None:
+            # Other pages have an address only where the page tree is served (SERVE_HTML_PAGES).
             url = page.url
+            if url is None:
+                return "<a>"
         else:
             language = page.locale.language_code
             url = collection.public_url(page.slug, language) or collection.api_path(

@@ -18,7 +18,6 @@ from django.db.models import (
     Max,
     Model,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     When,
@@ -29,19 +28,8 @@ from wagtail.search.backends import get_search_backend
 
 from . import collections
 from .collections import Collection, Relation
+from .live import is_live, live_q
 from .models import ArticlePage, ContentChange, TreatmentForm
-
-
-def live_q(prefix: str = "") -> Q:
-    """Published and not past its expiry, even if the expiry job has not run yet."""
-    return Q(**{f"{prefix}live": True}) & (
-        Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": timezone.now()})
-    )
-
-
-def is_live(item) -> bool:
-    """`live_q` for an item already loaded, e.g. a reviewer reached through a foreign key."""
-    return item.live and (item.expire_at is None or item.expire_at > timezone.now())
 
 
 def is_live_beside(related_item, item) -> bool:

@@ -12,6 +12,9 @@ class InvalidApiKey(Exception):
     """The credentials name no usable key; the message says why, for the 401's detail."""
 
 
+UNUSABLE_KEY = "The API key is unknown, revoked or expired."
+
+
 def active_api_key(raw: str) -> ApiKey:
     """The active key (with its partner) that `raw` is, or InvalidApiKey saying why not."""
     parsed = keys.parse(raw)
@@ -24,10 +27,8 @@ def active_api_key(raw: str) -> ApiKey:
         ApiKey.objects.with_status().select_related("partner").filter(key_id=parsed.key_id).first()
     )
     matches = keys.secret_matches(parsed.secret, api_key.secret_hash if api_key else _NO_SUCH_HASH)
-    if api_key is None or not matches:
-        raise InvalidApiKey("The API key is not recognised.")
-    if api_key.status == ApiKeyStatus.REVOKED:
-        raise InvalidApiKey("The API key has been revoked.")
-    if api_key.status == ApiKeyStatus.EXPIRED:
-        raise InvalidApiKey("The API key has expired.")
+    if api_key is None or not matches or api_key.status != ApiKeyStatus.ACTIVE:
+        # One answer for all three: telling a revoked or expired key from an unknown one
+        # would confirm to whoever holds a leaked key that it was real.
+        raise InvalidApiKey(UNUSABLE_KEY)
     return api_key

@@ -1,5 +1,6 @@
 """The project as a newcomer meets it: checks pass, migrations are complete, settings are safe."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
+
+from api.ratelimit import parse_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,14 +32,29 @@ def test_no_model_change_is_missing_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def run_with_settings(module: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
-    }
+# The documented environment variables these tests set, or must not inherit from the shell.
+CONFIGURATION = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "API_RATE_LIMIT_ANONYMOUS",
+    "API_TRUSTED_PROXY_COUNT",
+    "ENFORCE_HTTPS",
+}
+# What a production server is given, as the README's environment table documents it.
+PRODUCTION_ENVIRONMENT = {
+    "SECRET_KEY": "x7Qp2mV9rT4kL8sN1bW6cZ3hJ5gF0dY-aE_uR7iO2pK9lM4nB6vC8xZ1qW3eR5tY",
+    "ALLOWED_HOSTS": "content.example.org,testserver",
+    "DATABASE_URL": "postgres://user@db/content",
+}
+
+
+def run_with_settings(module: str, code: str = "", **env: str) -> subprocess.CompletedProcess:
+    """Python in a new process with `module` as its settings and `env` as its environment:
+    Django set up, then `code` run."""
+    clean_env = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
         env={**clean_env, "DJANGO_SETTINGS_MODULE": module, **env},
         cwd=ROOT,
         capture_output=True,
@@ -66,6 +84,103 @@ def test_production_settings_start_with_required_environment():
         DATABASE_URL="postgres://user@db/content",
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_with_production_settings_warns_of_nothing():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        env={
+            **{key: value for key, value in os.environ.items() if key not in CONFIGURATION},
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            **PRODUCTION_ENVIRONMENT,
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+# Requests as the production settings answer them, in a process of its own; printed as JSON.
+# To `/`, which answers without a database (404: the page tree is not served).
+PRODUCTION_REQUESTS = """
+import json
+from django.test import Client, RequestFactory
+client = Client()
+plain = client.get("/")
+forged = client.get("/", HTTP_X_FORWARDED_PROTO="https")
+secure = client.get("/healthz", secure=True)
+probe = client.get("/healthz")
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "forged": [forged.status_code, forged.get("Location")],
+    "hsts": secure.get("Strict-Transport-Security"),
+    "probe": probe.status_code,
+    "forwarded_https_is_secure": RequestFactory()
+        .get("/", HTTP_X_FORWARDED_PROTO="https").is_secure(),
+}))
+"""
+
+
+def production_requests(**env: str) -> dict:
+    result = run_with_settings(
+        "cms.settings.production", PRODUCTION_REQUESTS, **PRODUCTION_ENVIRONMENT, **env
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_production_redirects_plain_http_to_https_and_sends_hsts():
+    answers = production_requests()
+    assert answers["plain"] == [301, "https://testserver/"]
+    assert answers["hsts"] == "max-age=31536000; includeSubDomains"
+    assert answers["probe"] == 200  # the orchestrator's probes come over plain HTTP
+
+
+@pytest.mark.slow
+def test_production_leaves_https_to_a_proxy_that_does_it_when_told():
+    answers = production_requests(ENFORCE_HTTPS="false")
+    assert answers["plain"] == [404, None]
+    assert answers["hsts"] is None
+
+
+@pytest.mark.slow
+def test_a_client_cannot_claim_https_with_x_forwarded_proto():
+    answers = production_requests()
+    assert answers["forwarded_https_is_secure"] is False
+    assert answers["forged"] == [301, "https://testserver/"]
+
+
+@pytest.mark.slow
+def test_x_forwarded_proto_is_trusted_behind_a_configured_proxy():
+    answers = production_requests(API_TRUSTED_PROXY_COUNT="1")
+    assert answers["forwarded_https_is_secure"] is True
+
+
+@pytest.mark.slow
+def test_dev_settings_never_rate_limit_someone_trying_the_api():
+    """`make run`, a script or the docs page's "Try it out": a hundred requests a second."""
+    result = run_with_settings(
+        "cms.settings.dev",
+        "from django.conf import settings; print(settings.API_RATE_LIMITS['anonymous'])",
+    )
+    requests, seconds = parse_rate(result.stdout.strip())
+    assert requests / seconds >= 100
+
+
+@pytest.mark.slow
+def test_dev_settings_keep_a_rate_limit_set_in_the_environment():
+    result = run_with_settings(
+        "cms.settings.dev",
+        "from django.conf import settings; print(settings.API_RATE_LIMITS['anonymous'])",
+        API_RATE_LIMIT_ANONYMOUS="5/minute",
+    )
+    assert result.stdout.strip() == "5/minute"
 
 
 def test_test_settings_refuse_sqlite():

@@ -4,9 +4,11 @@ Everything that differs between machines comes from the environment, read here a
 here (django-environ); dev.py, test.py and production.py change behaviour, not sources.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,6 +20,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Cookies only over HTTPS; turned off for a plain-HTTP `docker compose up` on a laptop.
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
+# production.py redirects plain HTTP to HTTPS and sends HSTS; turn this off only where a
+# TLS-terminating proxy in front already does both (or to try production settings over plain
+# HTTP on a laptop).
+ENFORCE_HTTPS = env.bool("ENFORCE_HTTPS", default=True)
 
 # An embedded SQLite file unless DATABASE_URL names a server; production.py refuses the default.
 DATABASE_URL = env("DATABASE_URL", default="")
@@ -62,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
+    "csp",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -84,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Before the response cache: a bad key or a client over its limit is refused even for a
     # cached address, and the cache knows who is asking (api/authentication.py).
@@ -96,6 +105,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the
+    # lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -123,6 +135,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins from one
+# address, or for one username, sign-in from that address or for that username is refused
+# (429, with the lock-out page) until AXES_COOLOFF_TIME passes. Ten is above what a person
+# mistyping reaches and far below what guessing a password needs; a lock-out caused by another
+# person ends by itself. Addresses are read as the API's rate limits read them (the trusted
+# proxies, IPv6 per /64). https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.authentication.counted_address"
+AXES_LOCKOUT_TEMPLATE = "cms/sign_in_locked_out.html"
+# No banner at every start; failed sign-ins and lock-outs are still logged (as warnings).
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp) on every response: the admin's pages, the API docs page
+# and the API's JSON. Everything comes from this server, and no inline script or style runs,
+# except on the admin's pages, which need both (cms/urls.py says why). Images may also be
+# `data:` URLs, which cannot run script: Swagger UI (the docs page) draws its icons with them.
+# Checked by loading the admin (sign-in, dashboard, page and snippet listings and editors) and
+# the docs page in Chromium with this policy, none refused.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # The admin shows its own previews in a frame; nothing else may frame a page.
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # Internationalisation: English is the default content language and Spanish is available,
 # so translations can be added in the admin without a schema change.
@@ -152,6 +204,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Ketamine therapy patient information"
+# Editors' avatars are not fetched from Gravatar: the admin would send a hash of each editor's
+# email address to a third party, and its Content-Security-Policy loads images from here only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The dashboard would ask releases.wagtail.org for the latest version from each editor's
+# browser; upgrades are the developers' business, and the admin contacts no other site.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Used in links inside notification emails (e.g. "a change awaits your medical review").
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 # The database backend uses PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.
@@ -161,11 +219,15 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Only the editors' own uploads; no executable or HTML documents.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# The CMS is headless: its pages reach readers through the API. Wagtail's own HTML rendering
+# of the page tree at `/` is served only when this is on (dev.py turns it on); previews in
+# the admin work either way.
+SERVE_HTML_PAGES = env.bool("SERVE_HTML_PAGES", default=False)
 
 # Content API (api/). https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     # JSON only: no browsable HTML API, so nothing under /api/ ever answers with an HTML page.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.HTMLSafeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -233,14 +295,21 @@ CONTENT_ALLOWED_MODIFICATIONS = env(
 # Requests per window for each tier, as '<count>/<period>' (second, minute, hour, day, or
 # e.g. '500/5m'): 'anonymous' per client address, the partner tiers per API key. Counted in
 # Redis (REDIS_URL) so every process shares them; see api/ratelimit.py.
+# The anonymous rate's default differs by settings module (generous in dev.py), so the
+# environment's value is kept apart for them to fall back on.
+API_RATE_LIMIT_ANONYMOUS = env("API_RATE_LIMIT_ANONYMOUS", default="")
 API_RATE_LIMITS = {
-    "anonymous": env("API_RATE_LIMIT_ANONYMOUS", default="60/minute"),
+    "anonymous": API_RATE_LIMIT_ANONYMOUS or "60/minute",
     "standard": env("API_RATE_LIMIT_STANDARD", default="600/minute"),
     "premium": env("API_RATE_LIMIT_PREMIUM", default="3000/minute"),
 }
 # How many proxies in front of the server append to X-Forwarded-For; 0 means clients connect
 # directly and REMOTE_ADDR is their address. See api.authentication.client_address.
 API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
+# X-Forwarded-Proto says the client's connection was HTTPS only when a proxy in front sets it:
+# with no proxy, any client could send it, and Django would take a plain-HTTP request for a
+# secure one (skip the HTTPS redirect, send secure cookies over HTTP).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if API_TRUSTED_PROXY_COUNT else None
 
 # Public reads from any origin; the admin sends no CORS headers.
 CORS_ALLOW_ALL_ORIGINS = True

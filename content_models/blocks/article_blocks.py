@@ -1,7 +1,9 @@
+from django.utils.html import format_html_join
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from ..enums import CalloutLevel, HeadingLevel
+from ..live import is_live
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
@@ -18,6 +20,13 @@ class EmbeddedSnippetBlock(SnippetChooserBlock):
             return None
         return context["embed"](value)
 
+    def render_basic(self, value, context=None):
+        """The item's name where the article is rendered as HTML (previews, the page tree);
+        nothing for an item readers cannot see (a draft, expired or deleted)."""
+        if value is None or not is_live(value):
+            return ""
+        return super().render_basic(value, context)
+
 
 class EmbeddedSnippetListBlock(blocks.ListBlock):
     """Embedded items in the editor's order; items no longer live are left out."""
@@ -28,6 +37,26 @@ class EmbeddedSnippetListBlock(blocks.ListBlock):
     def get_api_representation(self, value, context=None):
         items = super().get_api_representation(value, context)
         return [item for item in items if item is not None]
+
+    def render_basic(self, value, context=None):
+        return super().render_basic(
+            [item for item in value if item is not None and is_live(item)], context
+        )
+
+
+class ChildRenderingStructBlock(blocks.StructBlock):
+    """A StructBlock whose HTML (previews, the page tree) renders each child with its own block.
+
+    Wagtail's default prints each child's raw value: for a list of embedded items, every item
+    in it, live or not, bypassing the list block that leaves out what readers cannot see.
+    """
+
+    def render_basic(self, value, context=None):
+        return format_html_join(
+            "\n",
+            "<div>{}</div>",
+            ((child.render(context=context),) for child in value.bound_blocks.values()),
+        )
 
 
 class ApiRichTextBlock(blocks.RichTextBlock):
@@ -61,7 +90,7 @@ class SafetyCalloutBlock(blocks.StructBlock):
         label = "Safety callout"
 
 
-class SnippetListBlock(blocks.StructBlock):
+class SnippetListBlock(ChildRenderingStructBlock):
     """A headed list of structured items, shown as they are published (never copied text)."""
 
     heading = blocks.CharBlock(max_length=200, required=False)
@@ -96,7 +125,7 @@ class ComparisonRowBlock(blocks.StructBlock):
     comparator = blocks.TextBlock(label="The other treatment")
 
 
-class ComparisonTableBlock(blocks.StructBlock):
+class ComparisonTableBlock(ChildRenderingStructBlock):
     """Ketamine therapy compared with another treatment, point by point, with its sources."""
 
     caption = blocks.CharBlock(max_length=200)

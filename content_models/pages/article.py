@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.db import models
+from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import StreamField
@@ -8,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..live import is_live, live_q
 from ..preview import HeadlessPreviewMixin
 from ..snippets.base import LIVE_FILTER_FIELDS, MedicallyReviewed, ReferenceLink
 
@@ -19,6 +21,12 @@ class ArticleIndexPage(Page):
     subpage_types: ClassVar = ["content_models.ArticlePage"]
     max_count_per_parent = 1
     template = "content_models/article_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        """The articles readers may see: live, not expired and under no view restriction."""
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = ArticlePage.objects.child_of(self).filter(live_q()).public()
+        return context
 
 
 class ArticlePage(HeadlessPreviewMixin, MedicallyReviewed, Page):
@@ -44,6 +52,13 @@ class ArticlePage(HeadlessPreviewMixin, MedicallyReviewed, Page):
     parent_page_types: ClassVar = ["content_models.ArticleIndexPage"]
     subpage_types: ClassVar = []
     template = "content_models/article_page.html"
+
+    def route(self, request, path_components):
+        """As Wagtail routes, but an article past its expiry date is not served even before
+        the scheduled job unpublishes it."""
+        if not path_components and not is_live(self):
+            raise Http404
+        return super().route(request, path_components)
 
     class Meta:
         verbose_name = "article"

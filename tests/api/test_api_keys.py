@@ -68,6 +68,23 @@ def test_bad_key_gets_401_problem_even_on_a_cached_address(api, side_effect, cas
     assert "results" not in response.json()
 
 
+# How many requests the address has left and until when: they count the address, not the key.
+ADDRESS_COUNTERS = {"RateLimit-Remaining", "RateLimit-Reset"}
+
+
+@pytest.mark.parametrize("case", ["revoked", "expired"])
+def test_a_revoked_or_expired_key_is_answered_exactly_as_an_unknown_one(api, case):
+    """Nothing in the answer tells that the key once existed."""
+    unknown = api.get(URL, **BAD_CREDENTIALS["unknown id"](), REMOTE_ADDR="192.0.2.1")
+    known = api.get(URL, **BAD_CREDENTIALS[case](), REMOTE_ADDR="192.0.2.2")
+
+    assert known.status_code == unknown.status_code == 401
+    assert known.content == unknown.content
+    assert {name: value for name, value in known.items() if name not in ADDRESS_COUNTERS} == {
+        name: value for name, value in unknown.items() if name not in ADDRESS_COUNTERS
+    }
+
+
 @pytest.mark.parametrize("header", ["HTTP_AUTHORIZATION", "HTTP_X_API_KEY"])
 def test_valid_key_reads_in_either_header(api, side_effect, header):
     full_key = api_key_for()

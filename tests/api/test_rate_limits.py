@@ -94,6 +94,31 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_limited(api, limits, setti
     assert api.get(URL, HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
 
 
+def test_ipv6_clients_are_limited_per_64_network(api, limits, side_effect):
+    # A client may take any address of its /64: each one is the same client.
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:fffe"):
+        assert api.get(URL, REMOTE_ADDR=address).status_code == 200
+    assert api.get(URL, REMOTE_ADDR="2001:db8:1:2:abcd::9").status_code == 429
+    assert api.get(URL, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200  # the next /64
+
+
+def test_an_ipv4_client_seen_through_ipv6_is_its_ipv4_address(api, limits, side_effect):
+    for _ in range(3):
+        api.get(URL, REMOTE_ADDR="192.0.2.80")
+    assert api.get(URL, REMOTE_ADDR="::ffff:192.0.2.80").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "documentation", ["/api/v1/docs/", "/api/v1/docs/?script=", "/api/v1/schema/?format=json"]
+)
+def test_reading_the_documentation_is_neither_limited_nor_counted(
+    api, limits, side_effect, documentation
+):
+    for _ in range(5):
+        assert api.get(documentation).status_code == 200
+    assert api.get(URL)["RateLimit-Remaining"] == "2"
+
+
 def _hammer(barrier, results, requests: int):
     """In a child process: the middleware's own limiter, many requests as fast as it can."""
     middleware = ApiAccessMiddleware(lambda request: HttpResponse("ok"))

@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker test bench lint format migrations
+.PHONY: help install run worker test test-fast bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,11 +33,17 @@ run: install ## Migrate, load the demo content, create a local admin, serve on 1
 worker: install ## Send webhooks: the background worker (run it beside `make run`)
 	$(MANAGE) webhook_worker
 
-test: install ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+# pytest on the test services, after checking they answer; the targets below add their options.
+PYTEST := export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
 	  $(MANAGE) check_services && \
-	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest
+
+test: install ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
+	@$(PYTEST) $(PYTEST_ARGS)
+
+test-fast: install ## Run the tests that start no other process (servers, worker, browser)
+	@$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 bench: install ## Time the content API on a scratch PostgreSQL database (see bench/results.md)
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ketamine_bench'" | grep -q 1 || \

@@ -33,11 +33,12 @@ run: install ## Migrate, load the demo content, create a local admin, serve on 1
 worker: install ## Send webhooks: the background worker (run it beside `make run`)
 	$(MANAGE) webhook_worker
 
-# pytest on the test services, after checking they answer; the targets below add their options.
+# pytest on the test services, after checking they answer, in one process per core
+# (`PYTEST_ARGS="-n 0"` for one process); the targets below add their options.
 PYTEST := export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
 	  $(MANAGE) check_services && \
-	  $(VENV)/bin/pytest
+	  $(VENV)/bin/pytest -n auto
 
 test: install ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
 	@$(PYTEST) $(PYTEST_ARGS)

@@ -26,10 +26,13 @@ Markers
     Python, `make`, a browser). `make test` runs every test; `make test-fast` leaves these out.
 
 Order
-    The tests run in a new random order each run (pytest-randomly); the header prints the
-    seed, and `make test PYTEST_ARGS="--randomly-seed=<seed>"` repeats that order. No test
-    may count on another having run first: each starts with an empty cache (`empty_cache`)
-    and makes its own data with the factories in tests/factories, or reads the demo content.
+    `make test` runs the tests in one process per core (pytest-xdist), each process on test
+    databases of its own (pytest-django adds the worker's name) and on keys of its own in
+    Redis (tests/cache.py). The tests run in a new random order each run (pytest-randomly);
+    the header prints the seed, and `make test PYTEST_ARGS="--randomly-seed=<seed>"` repeats
+    that order (add `-n 0` for one process). No test may count on another having run first:
+    each starts with an empty cache (`empty_cache`) and makes its own data with the
+    factories in tests/factories, or reads the demo content.
 """
 
 import sys

@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker test chromium bench lint format migrations
+.PHONY: help install run worker test test-fast chromium bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,11 +43,18 @@ chromium: ## Install Chromium for the browser tests (Debian's package) if it is 
 	    echo "Chromium not found: the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
 	  fi; }
 
-test: install chromium ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
-	@export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+# pytest on the test services, after checking they answer, in one process per core
+# (`PYTEST_ARGS="-n 0"` for one process); the targets below add their options.
+PYTEST := export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
 	  $(MANAGE) check_services && \
-	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -n auto
+
+test: install chromium ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
+	@$(PYTEST) $(PYTEST_ARGS)
+
+test-fast: install ## Run the tests that start no other process (servers, worker, browser)
+	@$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 bench: install ## Time the content API on a scratch PostgreSQL database (see bench/results.md)
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ketamine_bench'" | grep -q 1 || \

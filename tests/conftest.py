@@ -1,9 +1,85 @@
-"""Shared fixtures: few and small. Test data comes from tests/factories."""
+"""Shared fixtures, and the rules that keep the suite fast and every test independent.
+
+Databases
+    pytest-django creates the test database once (`--reuse-db` keeps it between runs) and
+    runs every migration: Wagtail's root page, default site, locales and workflows, no
+    content. A test marked `django_db` runs inside a transaction rolled back at its end.
+
+    A module whose tests need the demo content says so once, for all its tests::
+
+        pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
+
+    The demo content is loaded once per run, into a copy of the test database
+    (`demo_database`), and such a module runs on that copy, each test rolled back as usual.
+    A module runs wholly on one database or the other: a module where only some tests ask
+    for `demo_content` is refused.
+
+    No test commits to either database. `transaction=True`, `transactional_db` and
+    `live_server` are refused: the flush that ends such a test empties every table, taking
+    what the migrations made from every later test and every later run. A test whose data
+    another process must see (a server, the worker, a browser) uses `committed_database`, a
+    new copy of the test database for that test alone, in autocommit, dropped afterwards;
+    `live_api` serves that copy over HTTP.
+
+Markers
+    `@pytest.mark.slow`: the test starts another process (a server, the worker, a fresh
+    Python, `make`, a browser). `make test` runs every test; `make test-fast` leaves these out.
+
+Order
+    `make test` runs the tests in one process per core (pytest-xdist), each process on test
+    databases of its own (pytest-django adds the worker's name) and on keys of its own in
+    Redis (tests/cache.py). The tests run in a new random order each run (pytest-randomly);
+    the header prints the seed, and `make test PYTEST_ARGS="--randomly-seed=<seed>"` repeats
+    that order (add `-n 0` for one process). No test may count on another having run first:
+    each starts with an empty cache (`empty_cache`) and makes its own data with the
+    factories in tests/factories, or reads the demo content.
+"""
+
+import sys
+from collections import defaultdict
 
 import pytest
-from django.db import transaction
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 
-from content_models.demo_content.loader import load_demo_content
+from tests.databases import connected_to, copy_database, database_url, drop_database
+from tests.processes import free_port, server_environment, start, stop, wait_until_serving
+
+# The database the settings name, before pytest-django points them at the test database.
+PROJECT_DATABASE = connection.settings_dict["NAME"]
+# What makes a test flush every table of its database when it ends.
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse, before anything runs, the tests that would break the rules above."""
+    demo_use_by_module = defaultdict(set)
+    for item in items:
+        demo_use_by_module[item.path].add("demo_content" in item.fixturenames)
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+        if transactional or TRANSACTIONAL_FIXTURES & set(item.fixturenames):
+            raise pytest.UsageError(
+                f"{item.nodeid} uses a transactional database, whose flush would empty the "
+                "shared test database: use `committed_database` (see tests/conftest.py)."
+            )
+    mixed = sorted(str(path) for path, uses in demo_use_by_module.items() if len(uses) > 1)
+    if mixed:
+        raise pytest.UsageError(
+            f"Only some tests of {', '.join(mixed)} use `demo_content`: a module runs wholly "
+            'on the demo content (`pytest.mark.usefixtures("demo_content")`) or wholly '
+            "without it (see tests/conftest.py)."
+        )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (Redis outlives the run too): a response or a
+    rate-limit count cached by an earlier test would make a result depend on what ran first."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -14,13 +90,82 @@ def admin_client(client, django_user_model):
     return client
 
 
-@pytest.fixture(scope="module")
-def demo_content(django_db_setup, django_db_blocker):
-    """The demo content, loaded once per module (it takes seconds) and rolled back after.
+@pytest.fixture(scope="session")
+def test_database(django_db_setup, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """The name of the test database: migrated, holding no content.
 
-    Tests that use it must not commit; they run inside this module-wide transaction.
+    pytest-django makes it when a `django_db` test is to run; for a run of tests that only
+    use `committed_database` (which copies it), it is made here the same way.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo_content()
+    if connection.settings_dict["NAME"] == PROJECT_DATABASE:
+        with django_db_blocker.unblock():
+            connection.creation.create_test_db(
+                verbosity=0, autoclobber=True, keepdb=django_db_keepdb and not django_db_createdb
+            )
+    return connection.settings_dict["NAME"]
+
+
+@pytest.fixture(scope="session")
+def demo_database(test_database, django_db_blocker):
+    """A copy of the test database with the demo content loaded, made once per run (only
+    when a test uses it) and dropped at the end; its name."""
+    name = f"{test_database}_demo"
+    with django_db_blocker.unblock():
+        copy_database(test_database, name)
+        try:
+            with connected_to(name):
+                call_command("load_demo_content", verbosity=0)
+            yield name
+        finally:
+            drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def demo_content(demo_database):
+    """Run the module on the demo content: its tests read and change it freely, each inside
+    its own transaction, rolled back, like any `django_db` test."""
+    with connected_to(demo_database):
         yield
-        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def committed_database(request, test_database, django_db_blocker):
+    """A new, migrated database for this test alone, which it writes to in autocommit, so
+    another process (a server, the worker) sees what it writes; its URL. This process's
+    connection points at it during the test, so factories write there; it is dropped after.
+
+    The test needs no `django_db` mark (that would open its rolled-back transaction on the
+    test database before this fixture runs).
+    """
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        raise pytest.UsageError(
+            f"{request.node.nodeid}: `committed_database` gives the test its database; "
+            "remove the `django_db` mark and the `db` fixture."
+        )
+    name = f"{test_database}_committed"
+    with django_db_blocker.unblock():
+        copy_database(test_database, name)
+        try:
+            with connected_to(name):
+                yield database_url(name)
+        finally:
+            drop_database(name)
+
+
+@pytest.fixture
+def live_api(committed_database, tmp_path):
+    """The project served by gunicorn in another process, on `committed_database`; its base
+    URL."""
+    port = free_port()
+    log = tmp_path / "api-server.log"
+    server = start(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{port}"],
+        log,
+        server_environment(committed_database),
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(server, f"{base_url}/healthz", log)
+        yield base_url
+    finally:
+        stop(server)

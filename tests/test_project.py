@@ -1,15 +1,20 @@
 """The project as a newcomer meets it: checks pass, migrations are complete, settings are safe."""
 
+import importlib
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.core.management.base import SystemCheckError
+from gunicorn.config import Config as GunicornConfig
 
 from api.ratelimit import parse_rate
 
@@ -63,6 +68,7 @@ def run_with_settings(module: str, code: str = "", **env: str) -> subprocess.Com
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
 def test_production_settings_refuse_to_start_without_required_environment(missing):
     complete = {
@@ -76,6 +82,7 @@ def test_production_settings_refuse_to_start_without_required_environment(missin
     assert f"{missing} must be set in the environment for production." in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_start_with_required_environment():
     result = run_with_settings(
         "cms.settings.production",
@@ -183,6 +190,7 @@ def test_dev_settings_keep_a_rate_limit_set_in_the_environment():
     assert result.stdout.strip() == "5/minute"
 
 
+@pytest.mark.slow
 def test_test_settings_refuse_sqlite():
     result = run_with_settings("cms.settings.test", DATABASE_URL="sqlite:///tmp.sqlite3")
     assert "The tests run on PostgreSQL" in result.stderr
@@ -204,48 +212,177 @@ def test_local_admin_is_created_once_and_printed(settings, capsys, django_user_m
     assert django_user_model.objects.get(username="admin").is_superuser
 
 
-def test_docker_compose_runs_database_cache_and_web_with_healthchecks():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert set(services) >= {"db", "redis", "web"}
-    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
-    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
-    web = services["web"]
-    assert web["depends_on"]["db"]["condition"] == "service_healthy"
-    assert "manage.py migrate" in web["command"]
-    assert "gunicorn cms.wsgi" in web["command"]
-    assert web["build"] == "." and (ROOT / "Dockerfile").is_file()
-    assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
+# --- docker-compose.yml, read as Compose reads it -------------------------------------------
+
+SERVICES = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+# The services that run the project's code, from its image.
+APP_SERVICES = sorted(name for name, service in SERVICES.items() if "build" in service)
+SHELL_SEPARATORS = {"&&", "||", ";"}
+SHELL_KEYWORDS = {"while", "until", "do", "done"}
 
 
-def test_docker_compose_runs_the_webhook_worker_on_the_same_database_as_web():
-    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    worker, web = services["worker"], services["web"]
-    assert worker["command"] == ["python", "manage.py", "webhook_worker"]
-    assert worker["build"] == web["build"]
-    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
-    assert worker["environment"]["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
-    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
-    assert worker["restart"] == "unless-stopped"
+def interpolated(value) -> str:
+    """A value as Compose reads it when the shell sets nothing: `${NAME:-default}` is default."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
 
 
-def test_docker_compose_runs_the_scheduled_publishing_job_every_minute():
-    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    scheduler, web = services["scheduler"], services["web"]
-    assert "manage.py publish_scheduled" in scheduler["command"][-1]
-    assert "sleep 60" in scheduler["command"][-1]
-    assert scheduler["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
-    assert scheduler["environment"]["SECRET_KEY"] == web["environment"]["SECRET_KEY"]
-    assert scheduler["restart"] == "unless-stopped"
+def environment_of(service: str) -> dict[str, str]:
+    return {name: interpolated(value) for name, value in SERVICES[service]["environment"].items()}
 
 
-def test_make_worker_starts_the_webhook_worker():
+def programs_of(service: str) -> list[list[str]]:
+    """What a service runs, one argument list per program: its command, or each program of
+    the `sh -c` script it runs, in order."""
+    command = SERVICES[service]["command"]
+    if isinstance(command, str):
+        command = shlex.split(command)
+    if command[:2] != ["sh", "-c"]:
+        return [command]
+    script = shlex.shlex(command[2], posix=True, punctuation_chars=";&|")
+    script.whitespace_split = True  # words end at white space or a separator only
+    programs = [[]]
+    for token in script:
+        if token in SHELL_SEPARATORS:
+            programs.append([])
+        elif programs[-1] or token not in SHELL_KEYWORDS:
+            programs[-1].append(token)
+    return [program for program in programs if program]
+
+
+def manage_py_commands(service: str) -> list[list[str]]:
+    """The `manage.py` commands a service runs, each as its name and arguments."""
+    return [
+        program[program.index("manage.py") + 1 :]
+        for program in programs_of(service)
+        if "manage.py" in program
+    ]
+
+
+def test_compose_migrates_serves_sends_webhooks_and_publishes_what_is_scheduled():
+    commands = {service: [c[0] for c in manage_py_commands(service)] for service in APP_SERVICES}
+    assert commands == {
+        "scheduler": ["publish_scheduled"],
+        "web": ["migrate"],
+        "worker": ["webhook_worker"],
+    }
+    # Every minute, for ever: a failed run is retried at the next.
+    assert programs_of("scheduler") == [
+        ["true"],
+        ["python", "manage.py", "publish_scheduled"],
+        ["sleep", "60"],
+    ]
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_every_manage_py_command_compose_runs_exists_and_takes_its_arguments(service):
+    known = get_commands()
+    for name, *arguments in manage_py_commands(service):
+        parser = load_command_class(known[name], name).create_parser("manage.py", name)
+        parser.parse_args(arguments)  # a CommandError names an argument it does not take
+
+
+def test_web_migrates_then_serves_the_project_on_its_published_port():
+    programs = programs_of("web")
+    migrate = programs.index(["python", "manage.py", "migrate", "--noinput"])
+    serve = next(index for index, program in enumerate(programs) if program[0] == "gunicorn")
+    assert migrate < serve
+    # Read as gunicorn reads its command line.
+    options = GunicornConfig().parser().parse_args(programs[serve][1:])
+    module, _, name = options.args[0].partition(":")
+    assert callable(getattr(importlib.import_module(module), name or "application"))
+    host, port = options.bind[0].rsplit(":", 1)
+    assert host == "0.0.0.0"  # reachable from outside its container
+    assert port in {published.rsplit(":", 1)[-1] for published in SERVICES["web"]["ports"]}
+    assert SERVICES["web"]["build"] == "." and (ROOT / "Dockerfile").is_file()
+
+
+def test_the_project_waits_for_a_healthy_database_and_the_background_jobs_restart():
+    database = urllib.parse.urlsplit(environment_of("web")["DATABASE_URL"])
+    health = shlex.split(SERVICES["db"]["healthcheck"]["test"][-1])
+    assert health[0] == "pg_isready"
+    assert health[health.index("-U") + 1] == database.username
+    assert health[health.index("-d") + 1] == database.path.lstrip("/")
+    assert SERVICES["redis"]["healthcheck"]["test"][1:] == ["redis-cli", "ping"]
+    for service in APP_SERVICES:
+        assert SERVICES[service]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert SERVICES["web"]["depends_on"]["redis"]["condition"] == "service_healthy"
+    for background in ("worker", "scheduler"):
+        # After web, which runs the migrations their tables need; and back after a crash.
+        assert "web" in SERVICES[background]["depends_on"]
+        assert SERVICES[background]["restart"] == "unless-stopped"
+
+
+SETTINGS_REPORT = """
+import json
+import django
+django.setup()
+from django.conf import settings
+database = settings.DATABASES["default"]
+print(json.dumps({
+    "database": [database[key] for key in ("HOST", "PORT", "NAME", "USER", "PASSWORD")],
+    "cache": settings.CACHES["default"]["LOCATION"],
+    "secret_key": settings.SECRET_KEY,
+}))
+"""
+
+
+@pytest.mark.slow
+def test_every_app_service_starts_in_production_on_the_compose_database_and_cache():
+    postgres = environment_of("db")
+    reports = {}
+    for service in APP_SERVICES:
+        result = subprocess.run(
+            [sys.executable, "-c", SETTINGS_REPORT],
+            env={**os.environ, **environment_of(service)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, (service, result.stderr)
+        reports[service] = json.loads(result.stdout)
+        assert environment_of(service)["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
+
+    assert reports["web"]["database"] == [
+        "db",
+        5432,
+        postgres["POSTGRES_DB"],
+        postgres["POSTGRES_USER"],
+        postgres["POSTGRES_PASSWORD"],
+    ]
+    assert urllib.parse.urlsplit(reports["web"]["cache"]).hostname == "redis"
+    # One database, one cache and one key for the whole project.
+    assert reports["worker"] == reports["scheduler"] == reports["web"]
+
+
+# --- The Makefile ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_make_help_describes_every_target_the_documentation_names():
+    # As a developer runs it, not as a sub-make of `make test` (which names its directory).
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"MAKELEVEL", "MAKEFLAGS", "MFLAGS"}
+    }
     result = subprocess.run(
-        ["make", "--dry-run", "worker"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "help"], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
     )
-    assert "manage.py webhook_worker" in result.stdout
+    described = dict(
+        re.fullmatch(r"\s*make (\S+)\s+(.+)", line).groups() for line in result.stdout.splitlines()
+    )
+    documentation = "\n".join(
+        path.read_text() for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+    )
+    named = set(re.findall(r"(?:`|^)make ([a-z][a-z-]*)", documentation, flags=re.MULTILINE))
+
+    assert {"run", "test", "test-fast", "worker"} <= named
+    assert named <= set(described)
+    assert all(description.strip() for description in described.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("environment", "message"),
     [

@@ -1,9 +1,11 @@
 """Settings for the test suite: `make test`, on PostgreSQL."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE
+from .base import CACHES, DATABASES, MIDDLEWARE, REDIS_URL
 
 # Full-text search, JSONB and constraints behave differently on SQLite; the suite proves the
 # production database, so it refuses to run anywhere else.
@@ -27,3 +29,14 @@ API_RATE_LIMITS = {"anonymous": "100000/hour", "standard": "100000/hour", "premi
 # Webhook receivers on this machine (127.0.0.1, plain http) are how webhooks are tried out
 # and tested; base.py refuses them.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = WEBHOOK_ALLOW_HTTP = True
+
+# `make test` runs the tests in several processes (pytest-xdist) on one Redis database: each
+# keeps its keys under its worker's name and clears only those (tests/cache.py).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            **CACHES["default"],
+            "BACKEND": "tests.cache.WorkerRedisCache",
+            "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", ""),
+        }
+    }

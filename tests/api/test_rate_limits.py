@@ -131,6 +131,7 @@ def _hammer(barrier, results, requests: int):
     results.put(allowed)
 
 
+@pytest.mark.slow
 def test_two_processes_at_once_never_exceed_the_limit_in_total(settings):
     cache.clear()
     settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "anonymous": "50/day"}

@@ -7,7 +7,6 @@ test` installs Chromium when it can. Without it the browser tests skip, saying h
 
 import os
 import shutil
-import subprocess
 import sys
 import threading
 from dataclasses import dataclass
@@ -16,14 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.examples.conftest import (
-    REPO,
-    committed_database,  # noqa: F401 - a fixture the server below runs on
-    free_port,
-    server_environment,
-    stop,
-    wait_until_serving,
-)
+from tests.processes import free_port, server_environment, start, stop, wait_until_serving
 
 # A fresh, quiet browser: nothing fetched in the background, nothing kept between runs (each
 # test gets a new empty profile directory).
@@ -88,8 +80,8 @@ def serve_front_end(api_url: str) -> ThreadingHTTPServer:
     return server
 
 
-@pytest.fixture(scope="module")
-def site(chromium, committed_database, tmp_path_factory):  # noqa: F811 - imported above
+@pytest.fixture
+def site(chromium, committed_database, tmp_path):
     """The project served by gunicorn on `committed_database`, with a public site configured
     (a page of this test process) so that the admin's preview shows it."""
     url = f"http://127.0.0.1:{free_port()}"
@@ -101,24 +93,13 @@ def site(chromium, committed_database, tmp_path_factory):  # noqa: F811 - import
         # Plain HTTP on this machine: cookies marked Secure would not be sent back.
         "SECURE_COOKIES": "false",
     }
-    log = tmp_path_factory.mktemp("site") / "server.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cms.wsgi",
-                "--bind",
-                url.removeprefix("http://"),
-                "--threads",
-                "4",
-            ],
-            cwd=REPO,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    log = tmp_path / "server.log"
+    bind = url.removeprefix("http://")
+    process = start(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", bind, "--threads", "4"],
+        log,
+        environment,
+    )
     try:
         wait_until_serving(process, f"{url}/healthz", log)
         yield Site(url=url, front_end_url=front_end_url)

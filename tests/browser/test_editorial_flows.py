@@ -35,7 +35,7 @@ def account(username: str, group_name: str):
     return user
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def people(site):
     """An editor, and a medical reviewer whose published profile names their account."""
     editor = account("editor", "Editors")

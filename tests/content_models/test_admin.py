@@ -236,6 +236,7 @@ def test_an_item_shows_where_it_is_used(admin_client, factory, use):
         assert title in response.content.decode()
 
 
+@pytest.mark.slow
 def test_every_content_type_records_where_it_is_used_before_the_admin_is_loaded():
     # In a fresh process: in this one, earlier tests may have loaded the admin. References and
     # reviewers point to nothing, so only the types that do have anything to record.

@@ -24,8 +24,15 @@ from syndication.enums import WebhookEvent
 from syndication.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import FAQFactory, ReferenceFactory, SideEffectFactory
 from tests.factories.syndication import PartnerFactory, api_key_for
-
-from .conftest import REPO, free_port, server_environment, stop, wait_until_serving
+from tests.processes import (
+    REPO,
+    free_port,
+    server_environment,
+    start,
+    stop,
+    wait_for,
+    wait_until_serving,
+)
 
 CLIENT = REPO / "examples" / "partner_mirror.py"
 
@@ -112,15 +119,7 @@ def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> int:
         return error.code
 
 
-def wait_for(condition, timeout=30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
+@pytest.mark.slow
 def test_the_mirror_follows_the_content_by_sync_and_by_the_workers_webhooks(
     live_api, committed_database, tmp_path
 ):
@@ -167,29 +166,24 @@ def test_the_mirror_follows_the_content_by_sync_and_by_the_workers_webhooks(
         partner=partner, url=f"http://127.0.0.1:{port}/", events=[WebhookEvent.PUBLISHED]
     )
     receiver_log, worker_log = tmp_path / "receiver.log", tmp_path / "worker.log"
-    with receiver_log.open("w") as output:
-        receiver = subprocess.Popen(
-            [
-                sys.executable,
-                str(CLIENT),
-                "serve",
-                *client_arguments,
-                "--port",
-                str(port),
-                "--secret",
-                endpoint.secret,
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    with worker_log.open("w") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "webhook_worker", "--interval=0.1", "--no-startup-delay"],
-            cwd=REPO,
-            env=server_environment(committed_database),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    receiver = start(
+        [
+            sys.executable,
+            str(CLIENT),
+            "serve",
+            *client_arguments,
+            "--port",
+            str(port),
+            "--secret",
+            endpoint.secret,
+        ],
+        receiver_log,
+    )
+    worker = start(
+        [sys.executable, "manage.py", "webhook_worker", "--interval=0.1", "--no-startup-delay"],
+        worker_log,
+        server_environment(committed_database),
+    )
     try:
         # It listens once its catch-up sync is done: what follows is news to it.
         wait_until_serving(receiver, f"http://127.0.0.1:{port}/", receiver_log)
@@ -213,6 +207,7 @@ def test_the_mirror_follows_the_content_by_sync_and_by_the_workers_webhooks(
         stop(receiver)
 
 
+@pytest.mark.slow
 def test_a_refused_key_or_an_unreachable_api_stops_the_sync_with_a_clear_message(
     live_api, tmp_path
 ):

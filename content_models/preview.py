@@ -10,6 +10,8 @@ relates to appear only if they are live. Without a token no draft is visible any
 
 from urllib.parse import urlencode
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.apps import apps
 from django.conf import settings
 from django.core import signing
@@ -56,6 +58,18 @@ def api_preview_url(token: str) -> str:
     return f"{reverse('api:v1:preview')}?{urlencode({'token': token})}"
 
 
+def front_end_preview_response(request, context) -> TemplateResponse:
+    """The admin's preview page that frames the public site's preview page.
+
+    Wagtail renders a preview through the middleware a second time (make_preview_request), so
+    the Content-Security-Policy the admin's URLs add (cms/urls.py) does not reach it: this page
+    allows the public site as a frame, and its own inline style.
+    """
+    policy = {"frame-src": [SELF, settings.PUBLIC_SITE_BASE_URL], "style-src": [UNSAFE_INLINE]}
+    render = csp_update(policy)(TemplateResponse)
+    return render(request, "content_models/front_end_preview.html", context)
+
+
 class HeadlessPreviewMixin:
     """The admin's preview of an item: its front end, when `PUBLIC_SITE_BASE_URL` names one,
     showing the draft through a preview token; otherwise the item's own HTML preview, which
@@ -67,7 +81,7 @@ class HeadlessPreviewMixin:
                 "object": self,
                 "front_end_url": public_site_preview_url(preview_token(self)),
             }
-            return TemplateResponse(request, "content_models/front_end_preview.html", context)
+            return front_end_preview_response(request, context)
         return super().serve_preview(request, mode_name)
 
     def get_preview_context(self, request, mode_name):

@@ -80,3 +80,20 @@ def test_the_docs_page_loads_its_start_up_script_from_this_server(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in response.content.decode()
+
+
+def test_the_admins_preview_may_frame_the_public_site_and_nothing_else(settings):
+    """The preview panel shows the public site's preview page (content_models/preview.py).
+    Wagtail renders a preview through the middleware again, as here, outside the admin URLs'
+    allowances."""
+    settings.PUBLIC_SITE_BASE_URL = "https://clinic.example"
+    faq = FAQFactory()
+
+    response = faq.make_preview_request()
+
+    assert response.status_code == 200
+    assert 'src="https://clinic.example/preview/?token=' in response.text
+    csp = policy(response)
+    assert csp["frame-src"] == {SELF, "https://clinic.example"}
+    assert csp["style-src"] == {SELF, UNSAFE_INLINE}
+    assert csp["script-src"] == {SELF}

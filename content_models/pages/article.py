@@ -11,7 +11,12 @@ from wagtail.search import index
 from ..blocks import ArticleBodyBlock
 from ..live import is_live, live_q
 from ..preview import HeadlessPreviewMixin
-from ..snippets.base import LIVE_FILTER_FIELDS, MedicallyReviewed, ReferenceLink
+from ..snippets.base import (
+    LIVE_FILTER_FIELDS,
+    DraftsSurviveDeletedLinks,
+    MedicallyReviewed,
+    ReferenceLink,
+)
 
 
 class ArticleIndexPage(Page):
@@ -29,7 +34,7 @@ class ArticleIndexPage(Page):
         return context
 
 
-class ArticlePage(HeadlessPreviewMixin, MedicallyReviewed, Page):
+class ArticlePage(DraftsSurviveDeletedLinks, HeadlessPreviewMixin, MedicallyReviewed, Page):
     """A patient article: prose with treatment forms, side effects, rules and FAQs embedded."""
 
     summary = models.TextField(help_text="One or two plain sentences shown in lists and search.")

@@ -7,7 +7,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from modelcluster.models import ClusterableModel
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.fields import RichTextField, StreamField
@@ -74,7 +74,47 @@ def title_panel(field_name: str) -> TitleFieldPanel:
     return TitleFieldPanel(field_name, required_on_save=True)
 
 
+class DraftsSurviveDeletedLinks:
+    """Opening a revision drops its inline links to items deleted since.
+
+    A citation or treatment-form link protects its target only while it is saved on the live
+    item (`on_delete=PROTECT`); a draft's links live in its revision, so their target can be
+    deleted meanwhile. django-modelcluster cannot rebuild a revision with such a dangling
+    PROTECT link and raises, so the editor could no longer open the draft, nor a front end
+    preview it. The draft opens without the link, as it would after a cascade.
+    """
+
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False):
+        if check_fks:
+            data = without_links_to_deleted_items(cls, data)
+        return super().from_serializable_data(data, check_fks, strict_fks)
+
+
+def without_links_to_deleted_items(model, data: dict) -> dict:
+    """`data` (a revision's content) without the inline rows whose protected target is gone:
+    one query per protected foreign key of each inline relation."""
+    data = dict(data)
+    for relation in get_all_child_relations(model):
+        name = relation.get_accessor_name()
+        protected_keys = [
+            field
+            for field in relation.related_model._meta.concrete_fields
+            if field.many_to_one and field.remote_field.on_delete is models.PROTECT
+        ]
+        for field in protected_keys:
+            rows = data.get(name) or []
+            existing = set(
+                field.related_model._default_manager.filter(
+                    pk__in={row.get(field.name) for row in rows}
+                ).values_list("pk", flat=True)
+            )
+            data[name] = [row for row in rows if row.get(field.name) in existing]
+    return data
+
+
 class PublishableSnippet(
+    DraftsSurviveDeletedLinks,
     HeadlessPreviewMixin,
     WorkflowMixin,
     DraftStateMixin,

@@ -349,3 +349,16 @@ def test_every_content_type_keeps_revisions_and_can_be_locked_and_previewed(admi
     assert preview.status_code == 200
     assert str(item) in preview.render().content.decode()
     assert model in get_indexed_models()
+
+
+def test_a_draft_citing_a_reference_deleted_since_still_opens_in_the_admin(admin_client):
+    item = SideEffectFactory(slug="nausea", name="Nausea")
+    deleted = ReferenceFactory(title="Withdrawn paper")
+    item.reference_links.add(SideEffectReference(reference=deleted))
+    item.save_revision()  # the draft cites it; the live rows do not, so it may be deleted
+    deleted.delete()
+
+    response = admin_client.get(f"/admin/snippets/content_models/sideeffect/edit/{item.pk}/")
+
+    assert response.status_code == 200
+    assert "Withdrawn paper" not in response.text

@@ -199,3 +199,18 @@ def test_without_a_public_site_the_admin_preview_gives_the_api_address(
     assert "clinic.example" not in html
     assert f"http://testserver{PREVIEW}?token=" in html
     assert title in html
+
+
+def test_a_draft_citing_a_reference_deleted_since_shows_without_that_citation(api):
+    item = SideEffectFactory(slug="nausea", name="Nausea")
+    kept = cite(item)
+    deleted = ReferenceFactory(title="Withdrawn paper")
+    link_model = SideEffect._meta.get_field("reference_links").related_model
+    item.reference_links.add(link_model(reference=deleted))
+    item.save_revision()  # the draft cites it; the live rows do not, so it may be deleted
+    deleted.delete()
+
+    response = preview(api, item, expand="references")
+
+    assert response.status_code == 200
+    assert [citation["title"] for citation in response.json()["references"]] == [kept.title]

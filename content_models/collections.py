@@ -28,6 +28,7 @@ from .models import (
     EligibilityRule,
     MedicalReviewer,
     Reference,
+    ScreeningGuidance,
     SideEffect,
     TreatmentForm,
 )
@@ -171,6 +172,18 @@ MODELS = [collection.model for collection in COLLECTIONS]
 
 _BY_NAME = {collection.name: collection for collection in COLLECTIONS}
 _BY_MODEL = {collection.model: collection for collection in COLLECTIONS}
+
+
+# Content the public reads that is no collection of its own: the screener's guidance, which
+# the screener's endpoints carry. Publishing, unpublishing or deleting it changes what the API
+# shows, as an item of a collection does (`publication.py`), and its translations are drafts
+# of their own (`translations.py`); partners' sync and webhooks follow collections only.
+SUPPORTING_MODELS: tuple[type[Model], ...] = (ScreeningGuidance,)
+
+
+def is_public_model(model: type[Model]) -> bool:
+    """Whether the public reads items of `model`: a collection's, or a supporting model's."""
+    return model in _BY_MODEL or model in SUPPORTING_MODELS
 
 
 def by_name(name: str) -> Collection:

@@ -49,10 +49,21 @@ class AnswerType(models.TextChoices):
     CHOICE = "choice", "One of several options"
 
 
-class RuleOutcome(models.TextChoices):
-    NOT_ELIGIBLE = "not_eligible", "Not eligible"
-    CLINICIAN_REVIEW = "clinician_review", "Needs a clinician's review"
-    SUPPORTS_ELIGIBILITY = "supports_eligibility", "Supports eligibility"
+class ScreeningOutcome(models.TextChoices):
+    """Where an answer to a screening question leads, most restrictive first: the screener's
+    overall outcome is the first of these that any answer leads to (`screening.py`)."""
+
+    URGENT = "urgent", "Urgent: seek help now (the crisis guidance is shown)"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible: ketamine must not be given"
+    CLINICIAN_REVIEW = "clinician_review", "A clinician needs to decide"
+    POSSIBLE_CANDIDATE = (
+        "possible_candidate",
+        "Possible candidate: this answer does not stand in the way (a clinician still decides)",
+    )
+
+
+# Most restrictive first: an outcome's place here is how strongly it holds a person back.
+OUTCOME_ORDER = tuple(ScreeningOutcome)
 
 
 class EvidenceStrength(models.TextChoices):

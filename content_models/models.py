@@ -13,6 +13,7 @@ from .snippets.eligibility_rule import (
 from .snippets.faq import FAQ, FAQReference
 from .snippets.reference import Reference
 from .snippets.reviewer import MedicalReviewer
+from .snippets.screening_guidance import ScreeningGuidance
 from .snippets.side_effect import SideEffect, SideEffectReference, SideEffectTreatmentForm
 from .snippets.treatment_form import TreatmentForm, TreatmentFormReference, TreatmentProcessStep
 
@@ -33,6 +34,7 @@ __all__ = [
     "MedicalReviewTask",
     "MedicalReviewer",
     "Reference",
+    "ScreeningGuidance",
     "SideEffect",
     "SideEffectReference",
     "SideEffectTreatmentForm",

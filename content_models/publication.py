@@ -106,11 +106,11 @@ def view_restriction_changed() -> None:
 
 
 def _is_content(item) -> bool:
-    """An item of a collection, or a page as its own type (not the row of a page's base
-    type, which every page also has)."""
+    """An item the public reads (`collections.is_public_model`), or a page as its own type
+    (not the row of a page's base type, which every page also has)."""
     if isinstance(item, Page):
         return type(item) is item.specific_class
-    return collections.for_model(type(item)) is not None
+    return collections.is_public_model(type(item))
 
 
 def _public_content_changed() -> None:

@@ -51,5 +51,5 @@ def code_deployed(sender, **kwargs):
 
 @receiver(copy_for_translation_done)
 def translation_copied(sender, source_obj, target_obj, **kwargs):
-    if collections.for_model(type(target_obj)):
+    if collections.is_public_model(type(target_obj)):
         prepare_translation(target_obj)

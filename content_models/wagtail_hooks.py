@@ -29,6 +29,7 @@ from .models import (
     EligibilityRule,
     MedicalReviewer,
     Reference,
+    ScreeningGuidance,
     SideEffect,
     TreatmentForm,
 )
@@ -134,8 +135,28 @@ class EligibilityRuleViewSet(ContentSnippetViewSet):
     model = EligibilityRule
     icon = "tasks"
     menu_label = "Eligibility rules"
-    list_display = ("title", "kind", "outcome", "answer_type", *REVIEW_COLUMNS)
-    filterset_class = reviewed_filterset(EligibilityRule, "kind", "outcome", "answer_type")
+    list_display = (
+        "title",
+        "position",
+        "kind",
+        "outcome",
+        "answer_type",
+        "required",
+        *REVIEW_COLUMNS,
+    )
+    # The questionnaire's order, as the screener asks the questions.
+    ordering = ("position", "title")
+    filterset_class = reviewed_filterset(
+        EligibilityRule, "kind", "outcome", "answer_type", "required"
+    )
+
+
+class ScreeningGuidanceViewSet(ContentSnippetViewSet):
+    model = ScreeningGuidance
+    icon = "warning"
+    menu_label = "Screener guidance"
+    list_display = ("title", *STATUS_COLUMNS)
+    list_filter = ("live",)
 
 
 class ConditionViewSet(ContentSnippetViewSet):
@@ -202,6 +223,7 @@ class ClinicalContentGroup(ViewSetGroup):
         TreatmentFormViewSet,
         SideEffectViewSet,
         EligibilityRuleViewSet,
+        ScreeningGuidanceViewSet,
         ConditionViewSet,
         FAQViewSet,
         ArticleListingViewSet,

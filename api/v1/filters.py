@@ -72,7 +72,7 @@ class SideEffectFilterSet(TreatmentFormLinkedFilterSet):
 
 class EligibilityRuleFilterSet(TreatmentFormLinkedFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=enums.RuleKind.choices)
-    outcome = django_filters.MultipleChoiceFilter(choices=enums.RuleOutcome.choices)
+    outcome = django_filters.MultipleChoiceFilter(choices=enums.ScreeningOutcome.choices)
     answer_type = django_filters.MultipleChoiceFilter(choices=enums.AnswerType.choices)
 
 

@@ -19,10 +19,13 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .. import collections, publication
 from ..collections import Collection, Relation
-from ..models import ArticleIndexPage, ArticlePage, MedicalReviewer
+from ..models import ArticleIndexPage, ArticlePage, MedicalReviewer, ScreeningGuidance
 from ..snippets.base import MedicallyReviewed, errors_from
 
 DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content.yaml"
+# Sections of content that is no collection of its own (`collections.SUPPORTING_MODELS`),
+# loaded after the collections.
+SUPPORTING_SECTIONS = {"screening_guidance": ScreeningGuidance}
 
 NO_REFERENCE_MESSAGE = (
     "List at least one reference: every clinical statement must be traceable to its source."
@@ -59,6 +62,16 @@ def load_demo_content(
             progress(
                 f"{capfirst(collection.model._meta.verbose_name_plural)}: {created[section]} "
                 f"created, {len(entries) - created[section]} already present."
+            )
+        for section, model in SUPPORTING_SECTIONS.items():
+            entries = data.get(section) or []
+            created[section] = sum(
+                loader.load_entry_of(model, section, index, entry)
+                for index, entry in enumerate(entries)
+            )
+            progress(
+                f"{capfirst(model._meta.verbose_name_plural)}: {created[section]} created, "
+                f"{len(entries) - created[section]} already present."
             )
     return created
 
@@ -114,7 +127,7 @@ def _read_data_file(path: Path) -> dict:
         raise DemoContentError(f"{path}: cannot be read ({error.strerror}).") from error
     except yaml.YAMLError as error:
         raise DemoContentError(f"{path}: is not valid YAML: {error}") from error
-    sections = [collection.demo_section for collection in load_order()]
+    sections = [collection.demo_section for collection in load_order()] + list(SUPPORTING_SECTIONS)
     if not isinstance(data, dict) or set(data) - set(sections):
         raise DemoContentError(
             f"{path}: must be a mapping whose keys are among {', '.join(sections)}."
@@ -129,8 +142,11 @@ class _DemoContentLoader:
 
     def load_entry(self, collection: Collection, index: int, entry) -> bool:
         """Create and publish one entry; False if it is already there."""
-        model = collection.model
-        label = f"{self.path.name}: {collection.demo_section}[{index}]"
+        return self.load_entry_of(collection.model, collection.demo_section, index, entry)
+
+    def load_entry_of(self, model, section: str, index: int, entry) -> bool:
+        """Create and publish one entry of a section; False if it is already there."""
+        label = f"{self.path.name}: {section}[{index}]"
         if not isinstance(entry, dict) or not entry.get("slug"):
             raise DemoContentError(f"{label}: each entry must be a mapping with a 'slug'.")
         label = f"{label} '{entry['slug']}'"
@@ -170,7 +186,7 @@ class _DemoContentLoader:
         collection = collections.for_model(model)
         links = {
             relation.name: relation
-            for relation in collection.relations
+            for relation in (collection.relations if collection else ())
             if collection.owns(relation)
         }
         values = {}
@@ -185,13 +201,16 @@ class _DemoContentLoader:
                 ]
             elif key == "reviewed_by":
                 values[key] = self._find(field.related_model, value)
-            elif key == "answer_options":
-                values[key] = [{"type": "option", "value": option} for option in value]
             elif key == "body":
                 values[key] = [
                     self._stream_child(field.stream_block, position, block)
                     for position, block in enumerate(value)
                 ]
+            elif isinstance(field, StreamField):
+                # A list of one kind of block (a rule's answer options or number ranges):
+                # the file gives each block's value.
+                (block_type,) = field.stream_block.child_blocks
+                values[key] = [{"type": block_type, "value": item} for item in value]
             elif isinstance(field, models.DateTimeField) and type(value) is datetime.date:
                 # The data file gives review dates as days; store them as that day's start, UTC.
                 values[key] = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
@@ -273,8 +292,9 @@ def _problems_outside_full_clean(item) -> dict[str, list]:
     rows, the contents of its StreamFields, and clinical content that cites no reference."""
     problems = {}
     # The data file's key for each inline relation, to name a broken row as the file does.
+    collection = collections.for_model(type(item))
     data_file_keys = {
-        relation.link: relation.name for relation in collections.for_model(type(item)).relations
+        relation.link: relation.name for relation in (collection.relations if collection else ())
     }
     for relation in get_all_child_relations(type(item)):
         accessor = relation.get_accessor_name()

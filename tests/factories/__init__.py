@@ -97,7 +97,8 @@ class EligibilityRuleFactory(MedicallyReviewedFactory):
     question = "Are you pregnant?"
     answer_type = enums.AnswerType.YES_NO
     triggering_answer = True
-    outcome = enums.RuleOutcome.NOT_ELIGIBLE
+    outcome_if_yes = enums.ScreeningOutcome.NOT_ELIGIBLE
+    outcome_if_no = enums.ScreeningOutcome.POSSIBLE_CANDIDATE
 
 
 class ConditionFactory(MedicallyReviewedFactory):

@@ -9,6 +9,7 @@ whatever its length and whichever relations a caller expands.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -29,7 +30,8 @@ from wagtail.search.backends import get_search_backend
 from . import collections
 from .collections import Collection, Relation
 from .live import is_live, live_q
-from .models import ArticlePage, ContentChange, TreatmentForm
+from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidance, TreatmentForm
+from .screening import Question, question_from_rule
 
 
 def is_live_beside(related_item, item) -> bool:
@@ -139,6 +141,26 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
 
 # Enough for any real question; bounds the work a vague one can cause.
 SEARCH_HIT_LIMIT = 500
+
+
+def screening_questions(*, locale: str) -> list[Question]:
+    """The screener's questions: every live eligibility rule in one language, in the order
+    the editors gave them, each with its live references."""
+    rules = live_items(EligibilityRule, locale=locale).order_by("position", "title", "pk")
+    return [
+        question_from_rule(rule, references=tuple(live_related(rule, collections.CITATIONS)))
+        for rule in rules
+    ]
+
+
+def screening_guidance(*, locale: str) -> ScreeningGuidance | None:
+    """The live screener guidance in one language, else the default language's: the crisis
+    guidance an urgent answer shows must never be missing, even while a translation is."""
+    live = ScreeningGuidance.objects.filter(live_q()).select_related("locale").order_by("pk")
+    return (
+        live.filter(locale__language_code=locale).first()
+        or live.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    )
 
 
 def search_hits(queryset: QuerySet, query: str) -> list:

@@ -20,6 +20,7 @@ from .endpoints.manifest import ManifestView
 from .endpoints.preview import PreviewView
 from .endpoints.references import ReferenceViewSet
 from .endpoints.reviewers import ReviewerViewSet
+from .endpoints.screening import EvaluateView, QuestionnaireView
 from .endpoints.search import SearchView
 from .endpoints.side_effects import SideEffectViewSet
 from .endpoints.sync import SyncView
@@ -75,6 +76,8 @@ urlpatterns = [
     path("manifest/", ManifestView.as_view(), name="manifest"),
     path("sync/", SyncView.as_view(), name="sync"),
     path("preview/", PreviewView.as_view(), name="preview"),
+    path("screening/", QuestionnaireView.as_view(), name="screening"),
+    path("screening/evaluate/", EvaluateView.as_view(), name="screening-evaluate"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     # Under the site's Content-Security-Policy: the page loads its start-up script from this
     # same address (`?script`) and its styles from files, nothing inline.

@@ -11,6 +11,7 @@ from drf_spectacular.extensions import (
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     PolymorphicProxySerializer,
@@ -28,6 +29,11 @@ from content_models import collections
 
 from .serializers.base import ConstantField, ExpandableField, ItemSerializer
 from .serializers.manifest import ManifestEntrySerializer
+from .serializers.screening import (
+    AnswersSerializer,
+    EvaluationSerializer,
+    QuestionnaireSerializer,
+)
 from .serializers.search import SearchHitSerializer
 from .sync import MAX_RECORDS
 
@@ -146,6 +152,7 @@ index_schema = extend_schema(
                 "search": serializers.URLField(),
                 "manifest": serializers.URLField(),
                 "sync": serializers.URLField(),
+                "screening": serializers.URLField(),
                 "schema": serializers.URLField(),
                 "docs": serializers.URLField(),
             },
@@ -327,3 +334,225 @@ class ItemSerializerExtension(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         return {**schema, "required": ["id", "type"]}
+
+
+SPANISH = "es"
+QUESTIONNAIRE_EXAMPLE_EN = {
+    "locale": "en",
+    "outcomes": [
+        {"value": "urgent", "label": "Urgent: seek help now (the crisis guidance is shown)"},
+        {"value": "not_eligible", "label": "Not eligible: ketamine must not be given"},
+        {"value": "clinician_review", "label": "A clinician needs to decide"},
+        {
+            "value": "possible_candidate",
+            "label": "Possible candidate: this answer does not stand in the way (a clinician "
+            "still decides)",
+        },
+    ],
+    "questions": [
+        {
+            "id": "pregnancy",
+            "title": "Pregnancy",
+            "question": "Are you pregnant, or do you think you might be?",
+            "kind": "absolute_contraindication",
+            "answer_type": "yes_no",
+            "required": True,
+            "unit": "",
+            "options": [
+                {"value": "yes", "label": "Yes", "outcome": "not_eligible"},
+                {"value": "no", "label": "No", "outcome": "possible_candidate"},
+            ],
+            "number_ranges": [],
+            "unsure": {"value": "unsure", "label": "I'm not sure", "outcome": "clinician_review"},
+            "not_answered_outcome": "clinician_review",
+            "url": "https://content.example/api/v1/eligibility-rules/pregnancy/",
+        }
+    ],
+    "disclaimer": "This questionnaire is not a diagnosis and not medical advice. Whether "
+    "ketamine therapy is right for you is decided by a qualified clinician who assesses you "
+    "in full.",
+    "crisis_guidance": {
+        "locale": "en",
+        "heading": "If you are thinking about suicide or harming yourself, get help now",
+        "text": "Please do not wait for an appointment.\n\nCall your local emergency number.",
+        "paragraphs": [
+            "Please do not wait for an appointment.",
+            "Call your local emergency number.",
+        ],
+    },
+    "evaluate": "https://content.example/api/v1/screening/evaluate/",
+}
+QUESTIONNAIRE_EXAMPLE_ES = {
+    **QUESTIONNAIRE_EXAMPLE_EN,
+    "locale": SPANISH,
+    "questions": [
+        {
+            **QUESTIONNAIRE_EXAMPLE_EN["questions"][0],
+            "title": "Embarazo",
+            "question": "¿Está embarazada o cree que podría estarlo?",
+            "options": [
+                {"value": "yes", "label": "Sí", "outcome": "not_eligible"},
+                {"value": "no", "label": "No", "outcome": "possible_candidate"},
+            ],
+            "unsure": {
+                "value": "unsure",
+                "label": "No estoy seguro",
+                "outcome": "clinician_review",
+            },
+            "url": "https://content.example/api/v1/eligibility-rules/embarazo/?locale=es",
+        }
+    ],
+    "disclaimer": "Este cuestionario no es un diagnóstico ni un consejo médico. Si la terapia "
+    "con ketamina es adecuada para usted lo decide un profesional clínico cualificado que le "
+    "evalúe por completo.",
+    "crisis_guidance": {
+        "locale": SPANISH,
+        "heading": "Si piensa en el suicidio o en hacerse daño, pida ayuda ahora",
+        "text": "No espere a una cita.\n\nLlame al número de emergencias de su zona.",
+        "paragraphs": ["No espere a una cita.", "Llame al número de emergencias de su zona."],
+    },
+}
+EVALUATION_EXAMPLE_EN = {
+    "locale": "en",
+    "outcome": "urgent",
+    "results": [
+        {
+            "id": "suicidal-thoughts",
+            "title": "Thoughts of suicide or self-harm",
+            "kind": "precaution",
+            "answered": "answered",
+            "triggered": True,
+            "outcome": "urgent",
+            "reason": "Whether ketamine is right for you can only be decided by a clinician who "
+            "has assessed you directly.",
+            "references": [
+                {
+                    "slug": "source-ketamine-therapy-information",
+                    "title": "Ketamine Therapy Information",
+                    "url": "https://content.example/api/v1/references/"
+                    "source-ketamine-therapy-information/",
+                }
+            ],
+        },
+        {
+            "id": "pregnancy",
+            "title": "Pregnancy",
+            "kind": "absolute_contraindication",
+            "answered": "answered",
+            "triggered": False,
+            "outcome": "possible_candidate",
+            "reason": "The possible risks of ketamine to an unborn baby have not been fully "
+            "established.",
+            "references": [],
+        },
+    ],
+    "unanswered": [],
+    "crisis_guidance": QUESTIONNAIRE_EXAMPLE_EN["crisis_guidance"],
+    "disclaimer": QUESTIONNAIRE_EXAMPLE_EN["disclaimer"],
+}
+EVALUATION_EXAMPLE_ES = {
+    "locale": SPANISH,
+    "outcome": "clinician_review",
+    "results": [
+        {
+            "id": "embarazo",
+            "title": "Embarazo",
+            "kind": "absolute_contraindication",
+            "answered": "unsure",
+            "triggered": False,
+            "outcome": "clinician_review",
+            "reason": "No se conocen del todo los posibles riesgos de la ketamina para el bebé.",
+            "references": [],
+        }
+    ],
+    "unanswered": [],
+    "crisis_guidance": None,
+    "disclaimer": QUESTIONNAIRE_EXAMPLE_ES["disclaimer"],
+}
+SCREENER_UNAVAILABLE = {
+    (503, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer,
+        description="No screener guidance (disclaimer, crisis guidance) is published: the "
+        "screener never answers without it.",
+    ),
+    (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer,
+        description="The API key's partner is not licensed for eligibility rules.",
+    ),
+}
+
+questionnaire_schema = extend_schema(
+    summary="The eligibility screener's questionnaire",
+    description="Every published eligibility rule as a question, in the order to ask them, "
+    "with the answers to offer and, for transparency, the outcome each answer leads to; the "
+    "outcomes, most restrictive first; the disclaimer and the crisis guidance, in the "
+    "asked-for language. Build the form from it and POST the answers to `evaluate`.",
+    parameters=[LOCALE_PARAMETER],
+    responses={
+        200: QuestionnaireSerializer,
+        **PROBLEM_RESPONSES,
+        **SCREENER_UNAVAILABLE,
+    },
+    examples=[
+        OpenApiExample("English", value=QUESTIONNAIRE_EXAMPLE_EN, response_only=True),
+        OpenApiExample("Spanish", value=QUESTIONNAIRE_EXAMPLE_ES, response_only=True),
+    ],
+)
+
+evaluate_schema = extend_schema(
+    summary="Evaluate a person's answers to the screener",
+    description="The overall outcome (the most restrictive of all answers: `urgent` beats "
+    "everything, and an indication never outweighs a contraindication), each question's "
+    "outcome with its reason and references, the required questions left out (the outcome is "
+    "then at best `clinician_review`), the crisis guidance when `urgent`, and the disclaimer: "
+    'a clinician makes the decision. "unsure" never leads to better than '
+    "`clinician_review`. Answers are health data: nothing of the request is stored, logged "
+    "or cached. An unknown question id, an answer of the wrong type or an unknown option is "
+    "a 400 naming the question (`answers.<id>`).",
+    request=AnswersSerializer,
+    parameters=[
+        OpenApiParameter(
+            "Cache-Control",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description="Always `no-store` (with `private`): an evaluation is never kept.",
+        ),
+    ],
+    responses={
+        200: EvaluationSerializer,
+        **PROBLEM_RESPONSES,
+        (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ProblemSerializer,
+            description="The body is not JSON, a field is unknown, or an answer names an "
+            "unknown question, has the wrong type or is not one of the question's options: "
+            "`errors` names each (`answers.<question id>`).",
+        ),
+        (415, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ProblemSerializer, description="The body is not `application/json`."
+        ),
+        **SCREENER_UNAVAILABLE,
+    },
+    examples=[
+        OpenApiExample(
+            "English",
+            value={
+                "locale": "en",
+                "answers": {
+                    "suicidal-thoughts": "yes",
+                    "pregnancy": "no",
+                    "tried-two-or-more-antidepressants": 2,
+                    "uncontrolled-high-blood-pressure": "treated-and-controlled",
+                },
+            },
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Spanish",
+            value={"locale": SPANISH, "answers": {"embarazo": "unsure"}},
+            request_only=True,
+        ),
+        OpenApiExample("English", value=EVALUATION_EXAMPLE_EN, response_only=True),
+        OpenApiExample("Spanish", value=EVALUATION_EXAMPLE_ES, response_only=True),
+    ],
+)

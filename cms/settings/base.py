@@ -311,11 +311,20 @@ API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 # secure one (skip the HTTPS redirect, send secure cookies over HTTP).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if API_TRUSTED_PROXY_COUNT else None
 
-# Public reads from any origin; the admin sends no CORS headers.
+# Public reads from any origin, and the screener's evaluation (a POST of JSON, which browsers
+# preflight); the admin sends no CORS headers. No cookies are sent or read: credentials stay
+# off.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_ALLOW_HEADERS = ["accept", "authorization", "if-modified-since", "if-none-match", "x-api-key"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "if-modified-since",
+    "if-none-match",
+    "x-api-key",
+]
 # Browsers show scripts only these response headers; the RateLimit fields let a front end
 # slow down before it is refused.
 CORS_EXPOSE_HEADERS = [

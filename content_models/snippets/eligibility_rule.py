@@ -401,7 +401,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
                     f"ketamine must not be given. It now leads to '{outcome}'."
                 )
         elif answer.triggers_rule and self.kind != RuleKind.INDICATION and hopeful:
-            kind = RuleKind(self.kind).label.lower()
+            kind = dict(RuleKind.choices).get(self.kind, "rule").lower()
             return (
                 f"The answer '{answer.label}' is what this {kind} is about, so it cannot "
                 "lead to 'Possible candidate': at least a clinician must decide."

@@ -25,6 +25,7 @@ class IndexView(APIView):
                 "search": reverse("api:v1:search", request=request),
                 "manifest": reverse("api:v1:manifest", request=request),
                 "sync": reverse("api:v1:sync", request=request),
+                "screening": reverse("api:v1:screening", request=request),
                 "schema": reverse("api:v1:schema", request=request),
                 "docs": reverse("api:v1:docs", request=request),
             }

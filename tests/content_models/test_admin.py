@@ -152,36 +152,78 @@ def test_session_minimum_above_maximum_is_a_form_error_and_nothing_is_saved(admi
     assert not TreatmentForm.objects.exists()
 
 
-def test_yes_no_rule_with_a_number_range_is_a_form_error_and_nothing_is_saved(admin_client):
+def rule_form(reference, **fields) -> dict:
+    return nested_form_data(
+        {
+            "title": "Pregnancy",
+            "slug": "pregnancy",
+            "kind": "absolute_contraindication",
+            "summary": "Not given during pregnancy.",
+            "rationale": "The risks to a baby are not known.",
+            "question": "Are you pregnant?",
+            "answer_type": "yes_no",
+            "position": "5",
+            "required": "on",
+            "triggering_answer": "True",
+            "outcome_if_yes": "not_eligible",
+            "outcome_if_no": "possible_candidate",
+            "number_ranges": streamfield([]),
+            "number_unit": "",
+            "answer_options": streamfield([]),
+            "unsure_outcome": "clinician_review",
+            "unanswered_outcome": "clinician_review",
+            "treatment_form_links": inline_formset([]),
+            "reference_links": inline_formset([{"reference": reference.pk}], min=1),
+            **fields,
+        }
+    )
+
+
+def test_an_editor_sets_position_required_and_where_each_answer_leads(admin_client):
+    reference = ReferenceFactory()
+    response = admin_client.post(
+        snippet_url(EligibilityRule, "add") + "?locale=en", rule_form(reference)
+    )
+    assert response.status_code == 302
+    rule = EligibilityRule.objects.get(slug="pregnancy")
+    assert (rule.position, rule.required) == (5, True)
+    assert (rule.outcome_if_yes, rule.outcome_if_no) == ("not_eligible", "possible_candidate")
+    assert rule.outcome == "not_eligible"
+
+
+def test_an_unsafe_rule_cannot_be_saved_and_the_editor_is_told_why(admin_client):
     reference = ReferenceFactory()
     response = admin_client.post(
         snippet_url(EligibilityRule, "add") + "?locale=en",
-        nested_form_data(
-            {
-                "title": "Pregnancy",
-                "slug": "pregnancy",
-                "kind": "absolute_contraindication",
-                "summary": "Not given during pregnancy.",
-                "rationale": "The risks to a baby are not known.",
-                "question": "Are you pregnant?",
-                "answer_type": "yes_no",
-                "triggering_answer": "True",
-                "number_trigger_min": "1",
-                "number_trigger_max": "",
-                "number_unit": "",
-                "answer_options": streamfield([]),
-                "outcome": "not_eligible",
-                "treatment_form_links": inline_formset([]),
-                "reference_links": inline_formset([{"reference": reference.pk}], min=1),
-            }
-        ),
+        rule_form(reference, outcome_if_yes="possible_candidate"),
     )
     assert response.status_code == 200
     assert (
-        "A yes/no question has no number range: clear the trigger range or change the answer type."
+        "is what makes this an absolute contraindication, so it must lead to"
         in response.content.decode()
     )
     assert not EligibilityRule.objects.exists()
+
+
+def test_yes_no_rule_with_a_number_unit_is_a_form_error_and_nothing_is_saved(admin_client):
+    reference = ReferenceFactory()
+    response = admin_client.post(
+        snippet_url(EligibilityRule, "add") + "?locale=en",
+        rule_form(reference, number_unit="mmHg"),
+    )
+    assert response.status_code == 200
+    assert (
+        "A yes/no question has no unit: clear the unit or change the answer type."
+        in response.content.decode()
+    )
+    assert not EligibilityRule.objects.exists()
+
+
+def test_the_rules_list_is_in_the_questionnaires_order(admin_client):
+    EligibilityRuleFactory(title="Asked last", position=20)
+    EligibilityRuleFactory(title="Asked first", position=10)
+    content = admin_client.get(snippet_url(EligibilityRule, "list")).content.decode()
+    assert content.index("Asked first") < content.index("Asked last")
 
 
 def test_a_reference_shows_where_it_is_cited(admin_client):

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page
 
-from content_models.enums import Frequency, RuleKind, RuleOutcome, Timing
+from content_models.enums import Frequency, RuleKind, ScreeningOutcome, Timing
 from content_models.models import (
     FAQ,
     ArticlePage,
@@ -13,6 +13,7 @@ from content_models.models import (
     SideEffect,
     TreatmentForm,
 )
+from content_models.screening import evaluate, parse_answers, question_from_rule
 
 CLINICAL_MODELS = [TreatmentForm, SideEffect, EligibilityRule, Condition, FAQ, ArticlePage]
 
@@ -86,46 +87,48 @@ def test_every_side_effect_named_in_the_sources_is_there_with_frequency_and_timi
 @pytest.mark.parametrize(
     ("slug", "answer", "kind", "outcome"),
     [
-        ("pregnancy", True, RuleKind.ABSOLUTE_CONTRAINDICATION, RuleOutcome.NOT_ELIGIBLE),
-        ("breastfeeding", True, RuleKind.ABSOLUTE_CONTRAINDICATION, RuleOutcome.NOT_ELIGIBLE),
+        ("pregnancy", "yes", RuleKind.ABSOLUTE_CONTRAINDICATION, ScreeningOutcome.NOT_ELIGIBLE),
+        ("breastfeeding", "yes", RuleKind.ABSOLUTE_CONTRAINDICATION, ScreeningOutcome.NOT_ELIGIBLE),
         (
             "uncontrolled-high-blood-pressure",
-            "Yes, and it is not treated or not under control",
+            "untreated-or-uncontrolled",
             RuleKind.ABSOLUTE_CONTRAINDICATION,
-            RuleOutcome.NOT_ELIGIBLE,
+            ScreeningOutcome.NOT_ELIGIBLE,
         ),
         (
             "untreated-hyperthyroidism",
-            "Yes, and it is not being treated",
+            "untreated",
             RuleKind.ABSOLUTE_CONTRAINDICATION,
-            RuleOutcome.NOT_ELIGIBLE,
+            ScreeningOutcome.NOT_ELIGIBLE,
         ),
         (
             "psychotic-disorder",
-            True,
+            "yes",
             RuleKind.RELATIVE_CONTRAINDICATION,
-            RuleOutcome.CLINICIAN_REVIEW,
+            ScreeningOutcome.CLINICIAN_REVIEW,
         ),
         (
             "substance-misuse-history",
-            True,
+            "yes",
             RuleKind.RELATIVE_CONTRAINDICATION,
-            RuleOutcome.CLINICIAN_REVIEW,
+            ScreeningOutcome.CLINICIAN_REVIEW,
         ),
-        ("suicidal-thoughts", True, RuleKind.PRECAUTION, RuleOutcome.CLINICIAN_REVIEW),
+        ("suicidal-thoughts", "yes", RuleKind.PRECAUTION, ScreeningOutcome.URGENT),
         (
             "tried-two-or-more-antidepressants",
             2,
             RuleKind.INDICATION,
-            RuleOutcome.SUPPORTS_ELIGIBILITY,
+            ScreeningOutcome.POSSIBLE_CANDIDATE,
         ),
     ],
 )
 def test_eligibility_points_are_rules_a_program_can_evaluate(slug, answer, kind, outcome):
     rule = EligibilityRule.objects.filter(live=True).get(slug=slug)
     assert (rule.kind, rule.outcome) == (kind, outcome)
-    assert rule.question
-    assert rule.is_triggered_by(answer)
+    question = question_from_rule(rule)
+    evaluation = evaluate([question], parse_answers([question], {slug: answer}))
+    assert evaluation.results[0].triggered
+    assert evaluation.outcome == outcome
 
 
 def test_answers_outside_a_rule_do_not_trigger_it():

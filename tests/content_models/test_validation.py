@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import Locale
 
-from content_models.enums import AnswerType, RuleKind, RuleOutcome
+from content_models.enums import AnswerType, RuleKind, ScreeningOutcome
 from tests.factories import (
     EligibilityRuleFactory,
     MedicalReviewerFactory,
@@ -88,53 +88,100 @@ def test_yes_no_rule_must_say_which_answer_triggers_it():
     assert errors_of(rule)["triggering_answer"] == ["Say whether 'Yes' or 'No' triggers this rule."]
 
 
-def test_number_rule_needs_a_bound_and_bounds_in_order():
-    unbounded = EligibilityRuleFactory.build(answer_type=AnswerType.NUMBER, triggering_answer=None)
-    assert "number_trigger_min" in errors_of(unbounded)
-    reversed_bounds = EligibilityRuleFactory.build(
-        answer_type=AnswerType.NUMBER, number_trigger_min=5, number_trigger_max=2
+def option(value, label, triggers, outcome) -> dict:
+    return {
+        "type": "option",
+        "value": {"value": value, "label": label, "triggers_rule": triggers, "outcome": outcome},
+    }
+
+
+def number_range(minimum, maximum, triggers, outcome) -> dict:
+    return {
+        "type": "range",
+        "value": {
+            "minimum": minimum,
+            "maximum": maximum,
+            "triggers_rule": triggers,
+            "outcome": outcome,
+        },
+    }
+
+
+def number_rule(*ranges, **fields):
+    return EligibilityRuleFactory.build(
+        answer_type=AnswerType.NUMBER,
+        kind=RuleKind.PRECAUTION,
+        triggering_answer=None,
+        outcome_if_yes="",
+        outcome_if_no="",
+        number_ranges=list(ranges),
+        **fields,
     )
-    assert errors_of(reversed_bounds)["number_trigger_min"] == [
-        "The lowest triggering value is above the highest."
+
+
+def choice_rule(*options, **fields):
+    return EligibilityRuleFactory.build(
+        answer_type=AnswerType.CHOICE,
+        triggering_answer=None,
+        outcome_if_yes="",
+        outcome_if_no="",
+        answer_options=list(options),
+        **fields,
+    )
+
+
+def test_yes_no_rule_must_say_where_each_answer_leads():
+    rule = EligibilityRuleFactory.build(outcome_if_yes="", outcome_if_no="")
+    errors = errors_of(rule)
+    assert errors["outcome_if_yes"] == ["Choose where the answer 'Yes' leads."]
+    assert errors["outcome_if_no"] == ["Choose where the answer 'No' leads."]
+
+
+def test_number_rule_needs_ranges_in_order_that_do_not_overlap():
+    assert errors_of(number_rule())["number_ranges"] == [
+        "Give at least one range of numbers and where it leads."
+    ]
+    reversed_bounds = number_rule(number_range(5, 2, True, ScreeningOutcome.CLINICIAN_REVIEW))
+    assert errors_of(reversed_bounds)["number_ranges"] == [
+        "Range 1: its lowest number is above its highest."
+    ]
+    overlapping = number_rule(
+        number_range(0, 2, False, ScreeningOutcome.POSSIBLE_CANDIDATE),
+        number_range(2, None, True, ScreeningOutcome.CLINICIAN_REVIEW),
+    )
+    assert errors_of(overlapping)["number_ranges"] == [
+        "Ranges 1 and 2 overlap: a number must lead to one outcome only."
     ]
 
 
-def test_choice_rule_needs_two_options_and_one_that_triggers():
-    one_option = EligibilityRuleFactory.build(
-        answer_type=AnswerType.CHOICE,
-        answer_options=[{"type": "option", "value": {"label": "Daily", "triggers_rule": True}}],
-    )
+def test_choice_rule_needs_two_options_each_with_its_own_value_and_one_that_triggers():
+    one_option = choice_rule(option("daily", "Daily", True, ScreeningOutcome.NOT_ELIGIBLE))
     assert "answer_options" in errors_of(one_option)
-    none_trigger = EligibilityRuleFactory.build(
-        answer_type=AnswerType.CHOICE,
-        answer_options=[
-            {"type": "option", "value": {"label": "Never", "triggers_rule": False}},
-            {"type": "option", "value": {"label": "Daily", "triggers_rule": False}},
-        ],
+    none_trigger = choice_rule(
+        option("never", "Never", False, ScreeningOutcome.POSSIBLE_CANDIDATE),
+        option("daily", "Daily", False, ScreeningOutcome.POSSIBLE_CANDIDATE),
     )
     assert errors_of(none_trigger)["answer_options"] == [
         "Tick the answer or answers that trigger this rule."
     ]
+    same_value = choice_rule(
+        option("daily", "Never", False, ScreeningOutcome.POSSIBLE_CANDIDATE),
+        option("daily", "Daily", True, ScreeningOutcome.NOT_ELIGIBLE),
+    )
+    assert errors_of(same_value)["answer_options"] == [
+        "Each answer needs its own value: daily is used twice."
+    ]
 
 
 TWO_OPTIONS = [
-    {"type": "option", "value": {"label": "Never", "triggers_rule": False}},
-    {"type": "option", "value": {"label": "Daily", "triggers_rule": True}},
+    option("never", "Never", False, ScreeningOutcome.POSSIBLE_CANDIDATE),
+    option("daily", "Daily", True, ScreeningOutcome.NOT_ELIGIBLE),
 ]
-
-
-def test_rule_with_number_bounds_on_a_yes_no_question_is_rejected():
-    rule = EligibilityRuleFactory.build(number_trigger_min=1, number_trigger_max=3)
-    message = (
-        "A yes/no question has no number range: clear the trigger range or change the answer type."
-    )
-    errors = errors_of(rule)
-    assert errors["number_trigger_min"] == [message]
-    assert errors["number_trigger_max"] == [message]
+ONE_RANGE = [number_range(2, None, True, ScreeningOutcome.NOT_ELIGIBLE)]
 
 
 @pytest.mark.parametrize(
-    ("answer_type", "trigger", "field", "message"),
+    ("answer_type", "answers", "field", "message"),
     [
         (
             AnswerType.YES_NO,
@@ -149,86 +196,94 @@ def test_rule_with_number_bounds_on_a_yes_no_question_is_rejected():
             "A yes/no question has no unit: clear the unit or change the answer type.",
         ),
         (
-            AnswerType.NUMBER,
-            {"number_trigger_min": 2, "triggering_answer": True},
-            "triggering_answer",
-            "A number question has no yes/no trigger: clear this answer or change the answer type.",
+            AnswerType.YES_NO,
+            {"number_ranges": ONE_RANGE},
+            "number_ranges",
+            "A yes/no question has no number ranges: remove them or change the answer type.",
         ),
         (
             AnswerType.NUMBER,
-            {"number_trigger_min": 2, "triggering_answer": None, "answer_options": TWO_OPTIONS},
-            "answer_options",
-            "A number question has no answer options: remove them or change the answer type.",
-        ),
-        (
-            AnswerType.CHOICE,
-            {"answer_options": TWO_OPTIONS, "triggering_answer": False},
+            {"number_ranges": ONE_RANGE, "outcome_if_yes": "", "outcome_if_no": ""},
             "triggering_answer",
-            "A choice question has no yes/no trigger: clear this answer or change the answer type.",
+            "A number question has no yes/no answers: clear this or change the answer type.",
         ),
         (
             AnswerType.CHOICE,
-            {"answer_options": TWO_OPTIONS, "triggering_answer": None, "number_trigger_max": 5},
-            "number_trigger_max",
-            "A choice question has no number range: clear the trigger range or change the "
-            "answer type.",
+            {"answer_options": TWO_OPTIONS, "triggering_answer": None, "outcome_if_no": ""},
+            "outcome_if_yes",
+            "A choice question has no yes/no answers: clear this or change the answer type.",
         ),
     ],
     ids=[
         "yes/no with options",
         "yes/no with a unit",
+        "yes/no with number ranges",
         "number with a yes/no trigger",
-        "number with options",
-        "choice with a yes/no trigger",
-        "choice with a number range",
+        "choice with a yes/no outcome",
     ],
 )
-def test_rule_with_a_trigger_of_another_answer_type_is_rejected(
-    answer_type, trigger, field, message
-):
-    rule = EligibilityRuleFactory.build(answer_type=answer_type, **trigger)
+def test_rule_with_answers_of_another_answer_type_is_rejected(answer_type, answers, field, message):
+    rule = EligibilityRuleFactory.build(answer_type=answer_type, **answers)
     assert errors_of(rule) == {field: [message]}
 
 
+def test_an_absolute_contraindication_whose_answer_leads_to_a_possible_candidate_is_refused():
+    rule = EligibilityRuleFactory.build(
+        kind=RuleKind.ABSOLUTE_CONTRAINDICATION,
+        triggering_answer=True,
+        outcome_if_yes=ScreeningOutcome.POSSIBLE_CANDIDATE,
+    )
+    assert errors_of(rule) == {
+        "outcome_if_yes": [
+            "The answer 'Yes' is what makes this an absolute contraindication, so it must lead "
+            "to 'Not eligible' (or 'Urgent'): ketamine must not be given. It now leads to "
+            "'Possible candidate: this answer does not stand in the way (a clinician still "
+            "decides)'."
+        ]
+    }
+
+
 @pytest.mark.parametrize(
-    ("kind", "outcome"),
+    ("kind", "triggers", "outcome"),
     [
-        (RuleKind.INDICATION, RuleOutcome.NOT_ELIGIBLE),
-        (RuleKind.PRECAUTION, RuleOutcome.SUPPORTS_ELIGIBILITY),
-        (RuleKind.ABSOLUTE_CONTRAINDICATION, RuleOutcome.CLINICIAN_REVIEW),
+        (RuleKind.ABSOLUTE_CONTRAINDICATION, True, ScreeningOutcome.CLINICIAN_REVIEW),
+        (RuleKind.RELATIVE_CONTRAINDICATION, True, ScreeningOutcome.POSSIBLE_CANDIDATE),
+        (RuleKind.PRECAUTION, True, ScreeningOutcome.POSSIBLE_CANDIDATE),
+        (RuleKind.INDICATION, False, ScreeningOutcome.POSSIBLE_CANDIDATE),
     ],
 )
-def test_outcome_must_fit_the_kind_of_rule(kind, outcome):
-    rule = EligibilityRuleFactory.build(kind=kind, outcome=outcome)
-    assert "outcome" in errors_of(rule)
-
-
-def test_rules_evaluate_a_patients_answer():
-    pregnancy = EligibilityRuleFactory.build(triggering_answer=True)
-    assert pregnancy.is_triggered_by(True)
-    assert not pregnancy.is_triggered_by(False)
-
-    tried_antidepressants = EligibilityRuleFactory.build(
-        kind=RuleKind.INDICATION,
-        outcome=RuleOutcome.SUPPORTS_ELIGIBILITY,
-        answer_type=AnswerType.NUMBER,
-        triggering_answer=None,
-        number_trigger_min=2,
+def test_an_answer_may_not_lead_further_than_the_kind_of_rule_allows(kind, triggers, outcome):
+    rule = choice_rule(
+        option("a", "Answer A", triggers, outcome),
+        option("b", "Answer B", not triggers, ScreeningOutcome.CLINICIAN_REVIEW),
+        kind=kind,
     )
-    assert tried_antidepressants.is_triggered_by(2)
-    assert tried_antidepressants.is_triggered_by("3")
-    assert not tried_antidepressants.is_triggered_by(1)
+    (message,) = errors_of(rule)["answer_options"]
+    assert message.startswith("The answer 'Answer A'")
 
-    blood_pressure = EligibilityRuleFactory.build(
-        answer_type=AnswerType.CHOICE,
-        triggering_answer=None,
-        answer_options=[
-            {"type": "option", "value": {"label": "Normal", "triggers_rule": False}},
-            {"type": "option", "value": {"label": "High, not treated", "triggers_rule": True}},
-        ],
+
+@pytest.mark.parametrize("field", ["unsure_outcome", "unanswered_outcome"])
+def test_not_knowing_can_never_lead_to_a_possible_candidate(field):
+    rule = EligibilityRuleFactory.build(**{field: ScreeningOutcome.POSSIBLE_CANDIDATE})
+    (message,) = errors_of(rule)[field]
+    assert "can never lead to 'Possible candidate': a clinician must decide" in message
+
+
+def test_a_contraindication_or_an_urgent_question_must_be_asked_of_everyone():
+    absolute = EligibilityRuleFactory.build(required=False)
+    assert errors_of(absolute) == {
+        "required": ["An absolute contraindication must be asked of everyone: tick 'Required'."]
+    }
+    urgent = EligibilityRuleFactory.build(
+        kind=RuleKind.PRECAUTION, required=False, outcome_if_yes=ScreeningOutcome.URGENT
     )
-    assert blood_pressure.is_triggered_by("High, not treated")
-    assert not blood_pressure.is_triggered_by("Normal")
+    assert "required" in errors_of(urgent)
+
+
+def test_a_safe_rule_saves_with_the_outcome_its_triggering_answer_leads_to():
+    rule = choice_rule(*TWO_OPTIONS)
+    rule.full_clean()  # no error
+    assert rule.triggered_outcome() == ScreeningOutcome.NOT_ELIGIBLE
 
 
 def test_slug_clash_in_the_same_language_is_a_validation_error():

@@ -14,9 +14,11 @@ class EligibilityRuleViewSet(ContentViewSet):
     jsonld_page = staticmethod(eligibility_rule_page)
     filterset_class = EligibilityRuleFilterSet
     ordering_fields: ClassVar = {
+        "position": "position",
         "title": "title",
         "kind": "kind",
         "outcome": "outcome",
         **PUBLICATION_ORDERING,
     }
-    ordering = ("title",)
+    # The questionnaire's order, as editors set it.
+    ordering = ("position", "title")

@@ -1,36 +1,51 @@
 from rest_framework import serializers
 
 from content_models import collections
-from content_models.enums import AnswerType
+from content_models.enums import AnswerType, ScreeningOutcome
 
 from .base import ReviewedItemSerializer
 
 
 class AnswerOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What a program sends for it, in every language.")
     label = serializers.CharField()
     triggers_rule = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices)
 
 
-class NumberTriggerSerializer(serializers.Serializer):
-    minimum = serializers.FloatField(allow_null=True, help_text="Triggers from this value.")
-    maximum = serializers.FloatField(allow_null=True, help_text="Triggers up to this value.")
-    unit = serializers.CharField()
+class NumberRangeSerializer(serializers.Serializer):
+    minimum = serializers.FloatField(allow_null=True, help_text="From this number (included).")
+    maximum = serializers.FloatField(allow_null=True, help_text="Up to this number (included).")
+    triggers_rule = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices)
 
 
 class QuestionSerializer(serializers.Serializer):
-    """The screening question, structured so a program can evaluate an answer to it."""
+    """The screening question, structured so a program can evaluate an answer to it (the
+    screener, `/api/v1/screening/`, does it for you)."""
 
     text = serializers.CharField()
     answer_type = serializers.ChoiceField(choices=AnswerType.choices)
+    position = serializers.IntegerField(help_text="Its place in the questionnaire.")
+    required = serializers.BooleanField()
     triggering_answer = serializers.BooleanField(
         allow_null=True, help_text="Yes/no questions: the answer that triggers the rule."
     )
-    number_trigger = NumberTriggerSerializer(
-        allow_null=True, help_text="Number questions: the range of answers that triggers it."
+    outcome_if_yes = serializers.ChoiceField(
+        choices=ScreeningOutcome.choices, allow_null=True, help_text="Yes/no questions."
     )
+    outcome_if_no = serializers.ChoiceField(
+        choices=ScreeningOutcome.choices, allow_null=True, help_text="Yes/no questions."
+    )
+    number_ranges = NumberRangeSerializer(
+        many=True, help_text="Number questions: where each range of answers leads."
+    )
+    unit = serializers.CharField(help_text="Number questions: what is counted.")
     options = AnswerOptionSerializer(
-        many=True, help_text="Choice questions: every option, and which trigger the rule."
+        many=True, help_text="Choice questions: every option, and where each leads."
     )
+    unsure_outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices)
+    unanswered_outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices)
 
 
 class EligibilityRuleSerializer(ReviewedItemSerializer):
@@ -49,25 +64,22 @@ class EligibilityRuleSerializer(ReviewedItemSerializer):
         )
 
     def get_question(self, rule) -> QuestionSerializer:
-        is_number = rule.answer_type == AnswerType.NUMBER
+        is_yes_no = rule.answer_type == AnswerType.YES_NO
         return {
             "text": rule.question,
             "answer_type": rule.answer_type,
-            "triggering_answer": rule.triggering_answer
-            if rule.answer_type == AnswerType.YES_NO
-            else None,
-            "number_trigger": {
-                "minimum": _number(rule.number_trigger_min),
-                "maximum": _number(rule.number_trigger_max),
-                "unit": rule.number_unit,
-            }
-            if is_number
-            else None,
-            "options": [option.value for option in rule.answer_options]
+            "position": rule.position,
+            "required": rule.required,
+            "triggering_answer": rule.triggering_answer if is_yes_no else None,
+            "outcome_if_yes": (rule.outcome_if_yes or None) if is_yes_no else None,
+            "outcome_if_no": (rule.outcome_if_no or None) if is_yes_no else None,
+            "number_ranges": [dict(block.value) for block in rule.number_ranges]
+            if rule.answer_type == AnswerType.NUMBER
+            else [],
+            "unit": rule.number_unit,
+            "options": [dict(block.value) for block in rule.answer_options]
             if rule.answer_type == AnswerType.CHOICE
             else [],
+            "unsure_outcome": rule.unsure_outcome,
+            "unanswered_outcome": rule.unanswered_outcome,
         }
-
-
-def _number(value):
-    return None if value is None else float(value)

@@ -63,7 +63,7 @@ def test_eligibility_rules_filter_by_kind_and_treatment_form(api):
 
 
 @pytest.mark.parametrize(
-    ("field", "choices"), [("kind", enums.RuleKind), ("outcome", enums.RuleOutcome)]
+    ("field", "choices"), [("kind", enums.RuleKind), ("outcome", enums.ScreeningOutcome)]
 )
 def test_eligibility_rules_order_by_the_meaning_of_kind_or_outcome(api, field, choices):
     ascending = [item[field] for item in list_all(api, "eligibility-rules", ordering=field)]
@@ -79,3 +79,10 @@ def test_eligibility_rule_question_can_be_evaluated_by_a_program(api):
     assert rule["outcome"] == "not_eligible"
     assert rule["question"]["answer_type"] == "yes_no"
     assert rule["question"]["triggering_answer"] is True
+    assert rule["question"]["outcome_if_yes"] == "not_eligible"
+    assert rule["question"]["required"] is True
+
+
+def test_eligibility_rules_are_listed_in_the_questionnaires_order(api):
+    positions = [item["question"]["position"] for item in list_all(api, "eligibility-rules")]
+    assert positions == sorted(positions)

@@ -30,9 +30,9 @@ from content_models import collections
 from .serializers.base import ConstantField, ExpandableField, ItemSerializer
 from .serializers.manifest import ManifestEntrySerializer
 from .serializers.screening import (
-    AnswersSerializer,
-    EvaluationSerializer,
-    QuestionnaireSerializer,
+    ScreenerAnswersSerializer,
+    ScreenerEvaluationSerializer,
+    ScreenerQuestionnaireSerializer,
 )
 from .serializers.search import SearchHitSerializer
 from .sync import MAX_RECORDS
@@ -489,7 +489,7 @@ questionnaire_schema = extend_schema(
     "asked-for language. Build the form from it and POST the answers to `evaluate`.",
     parameters=[LOCALE_PARAMETER],
     responses={
-        200: QuestionnaireSerializer,
+        200: ScreenerQuestionnaireSerializer,
         **PROBLEM_RESPONSES,
         **SCREENER_UNAVAILABLE,
     },
@@ -509,7 +509,7 @@ evaluate_schema = extend_schema(
     "`clinician_review`. Answers are health data: nothing of the request is stored, logged "
     "or cached. An unknown question id, an answer of the wrong type or an unknown option is "
     "a 400 naming the question (`answers.<id>`).",
-    request=AnswersSerializer,
+    request=ScreenerAnswersSerializer,
     parameters=[
         OpenApiParameter(
             "Cache-Control",
@@ -520,7 +520,7 @@ evaluate_schema = extend_schema(
         ),
     ],
     responses={
-        200: EvaluationSerializer,
+        200: ScreenerEvaluationSerializer,
         **PROBLEM_RESPONSES,
         (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             ProblemSerializer,

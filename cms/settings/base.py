@@ -266,6 +266,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProcessPhaseEnum": "content_models.enums.ProcessPhase",
         "TimingEnum": "content_models.enums.Timing",
+        # The screener's outcomes and rule kinds, one name wherever they appear.
+        "ScreeningOutcomeEnum": "content_models.enums.ScreeningOutcome",
+        "RuleKindEnum": "content_models.enums.RuleKind",
         # The item types, as search hits and the manifest name them (items name their own).
         "ItemTypeEnum": "content_models.collections.TYPE_NAMES",
     },

@@ -132,11 +132,14 @@ def test_eligibility_points_are_rules_a_program_can_evaluate(slug, answer, kind,
 
 
 def test_answers_outside_a_rule_do_not_trigger_it():
-    antidepressants = EligibilityRule.objects.get(slug="tried-two-or-more-antidepressants")
-    assert not antidepressants.is_triggered_by(1)
-    blood_pressure = EligibilityRule.objects.get(slug="uncontrolled-high-blood-pressure")
-    assert not blood_pressure.is_triggered_by("Yes, and it is treated and under control")
-    assert not EligibilityRule.objects.get(slug="pregnancy").is_triggered_by(False)
+    for slug, answer in [
+        ("tried-two-or-more-antidepressants", 1),
+        ("uncontrolled-high-blood-pressure", "treated-and-controlled"),
+        ("pregnancy", "no"),
+    ]:
+        question = question_from_rule(EligibilityRule.objects.get(slug=slug))
+        evaluation = evaluate([question], parse_answers([question], {slug: answer}))
+        assert not evaluation.results[0].triggered, slug
 
 
 def test_every_condition_is_there_with_its_evidence():

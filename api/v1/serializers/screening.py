@@ -23,12 +23,12 @@ from content_models.screening import (
 OUTCOME = serializers.ChoiceField(choices=ScreeningOutcome.choices)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class ScreenerOutcomeSerializer(serializers.Serializer):
     value = serializers.ChoiceField(choices=ScreeningOutcome.choices)
     label = serializers.CharField(help_text="What the outcome means, in English, for developers.")
 
 
-class OptionSerializer(serializers.Serializer):
+class ScreenerOptionSerializer(serializers.Serializer):
     value = serializers.CharField(
         help_text="What to send as the answer: `yes`/`no`, or the option's value, the same "
         "in every language."
@@ -39,7 +39,7 @@ class OptionSerializer(serializers.Serializer):
     )
 
 
-class NumberRangeSerializer(serializers.Serializer):
+class ScreenerNumberRangeSerializer(serializers.Serializer):
     minimum = serializers.FloatField(allow_null=True, help_text="Lowest number (included).")
     maximum = serializers.FloatField(allow_null=True, help_text="Highest number (included).")
     outcome = serializers.ChoiceField(
@@ -47,17 +47,17 @@ class NumberRangeSerializer(serializers.Serializer):
     )
 
 
-class UnsureSerializer(OptionSerializer):
+class ScreenerUnsureSerializer(ScreenerOptionSerializer):
     value = serializers.ChoiceField(choices=[UNSURE], help_text="Always `unsure`.")
 
 
-class ReferenceBriefSerializer(serializers.Serializer):
+class ScreenerReferenceSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     url = serializers.URLField(help_text="The reference in the API.")
 
 
-class QuestionSerializer(serializers.Serializer):
+class ScreenerQuestionSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The rule's slug: the key of its answer.")
     title = serializers.CharField()
     question = serializers.CharField(help_text="The question as the patient reads it.")
@@ -67,15 +67,15 @@ class QuestionSerializer(serializers.Serializer):
         help_text="Left out, it leads to `not_answered_outcome` and is listed in `unanswered`."
     )
     unit = serializers.CharField(help_text="Number questions: what is counted; else empty.")
-    options = OptionSerializer(
+    options = ScreenerOptionSerializer(
         many=True, help_text="Yes/no and choice questions: the answers to offer, in order."
     )
-    number_ranges = NumberRangeSerializer(
+    number_ranges = ScreenerNumberRangeSerializer(
         many=True,
         help_text="Number questions: where each range leads. A number in none leads to the "
         "outcome of `unsure`.",
     )
-    unsure = UnsureSerializer(help_text="The answer for a patient who does not know.")
+    unsure = ScreenerUnsureSerializer(help_text="The answer for a patient who does not know.")
     not_answered_outcome = serializers.ChoiceField(
         choices=ScreeningOutcome.choices,
         help_text="Where a required question left out leads.",
@@ -83,7 +83,7 @@ class QuestionSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="The eligibility rule in the API.")
 
 
-class CrisisGuidanceSerializer(serializers.Serializer):
+class ScreenerCrisisGuidanceSerializer(serializers.Serializer):
     locale = serializers.CharField(
         help_text="Its language: the default language's guidance stands in for a language "
         "that has none yet."
@@ -93,22 +93,22 @@ class CrisisGuidanceSerializer(serializers.Serializer):
     paragraphs = serializers.ListField(child=serializers.CharField())
 
 
-class QuestionnaireSerializer(serializers.Serializer):
+class ScreenerQuestionnaireSerializer(serializers.Serializer):
     locale = serializers.CharField()
-    outcomes = OutcomeSerializer(
+    outcomes = ScreenerOutcomeSerializer(
         many=True,
         help_text="Every outcome, most restrictive first: the overall outcome is "
         "the first of these that any answer leads to.",
     )
-    questions = QuestionSerializer(many=True, help_text="In the order to ask them.")
+    questions = ScreenerQuestionSerializer(many=True, help_text="In the order to ask them.")
     disclaimer = serializers.CharField(help_text="Show it with the questionnaire and the result.")
-    crisis_guidance = CrisisGuidanceSerializer(
+    crisis_guidance = ScreenerCrisisGuidanceSerializer(
         help_text="Shown with an `urgent` result; offer it with the questionnaire too."
     )
     evaluate = serializers.URLField(help_text="Where to POST the answers.")
 
 
-class AnswersSerializer(serializers.Serializer):
+class ScreenerAnswersSerializer(serializers.Serializer):
     """The request to evaluate (documentation only: `content_models.screening.parse_answers`
     checks it and names each problem)."""
 
@@ -120,7 +120,7 @@ class AnswersSerializer(serializers.Serializer):
     )
 
 
-class ResultSerializer(serializers.Serializer):
+class ScreenerResultSerializer(serializers.Serializer):
     id = serializers.CharField()
     title = serializers.CharField()
     kind = serializers.ChoiceField(choices=RuleKind.choices)
@@ -131,21 +131,23 @@ class ResultSerializer(serializers.Serializer):
     triggered = serializers.BooleanField(help_text="The answer is what the rule is about.")
     outcome = OUTCOME
     reason = serializers.CharField(help_text="Why the rule matters, in plain words.")
-    references = ReferenceBriefSerializer(many=True)
+    references = ScreenerReferenceSerializer(many=True)
 
 
-class EvaluationSerializer(serializers.Serializer):
+class ScreenerEvaluationSerializer(serializers.Serializer):
     locale = serializers.CharField()
     outcome = serializers.ChoiceField(
         choices=ScreeningOutcome.choices,
         help_text="The most restrictive outcome of all the answers. `possible_candidate` "
         "means only that nothing in the answers stands in the way: a clinician decides.",
     )
-    results = ResultSerializer(many=True, help_text="One per question answered or required.")
+    results = ScreenerResultSerializer(
+        many=True, help_text="One per question answered or required."
+    )
     unanswered = serializers.ListField(
         child=serializers.CharField(), help_text="Required questions left out."
     )
-    crisis_guidance = CrisisGuidanceSerializer(
+    crisis_guidance = ScreenerCrisisGuidanceSerializer(
         allow_null=True, help_text="When the outcome is `urgent`: show it first."
     )
     disclaimer = serializers.CharField()

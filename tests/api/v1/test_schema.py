@@ -107,7 +107,8 @@ def test_schema_offers_every_content_language_as_locale(openapi):
     locales = [
         parameter["schema"]
         for operations in openapi["paths"].values()
-        for parameter in operations["get"].get("parameters", [])
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
         if parameter["name"] == "locale"
     ]
     assert len(locales) > len(NAMES)
@@ -132,7 +133,7 @@ def test_api_accepts_every_value_the_schema_offers_comma_separated(api, openapi)
         factory(slug=f"one-{collection}")
     checked = set()
     for path, operations in openapi["paths"].items():
-        if path == PREVIEW_PATH:
+        if path == PREVIEW_PATH or "get" not in operations:
             continue  # its fields depend on the item its token names: no list to offer
         collection = path.split("/")[3]
         url = path.replace("{slug}", f"one-{collection}")
@@ -181,8 +182,8 @@ def test_schema_is_served_as_json(api, openapi, query, headers):
 
 def test_every_read_documents_its_validators_and_the_304_it_can_answer(openapi):
     for path, operations in openapi["paths"].items():
-        if path == PREVIEW_PATH:
-            continue  # never stored: see below
+        if path == PREVIEW_PATH or "get" not in operations:
+            continue  # never stored: see below (the screener's evaluation too)
         operation = operations["get"]
         header_parameters = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert {"If-None-Match", "If-Modified-Since"} <= header_parameters, path
@@ -203,6 +204,21 @@ def test_the_preview_is_documented_as_never_stored(openapi):
 @pytest.mark.django_db
 def test_every_read_documents_the_formats_it_accepts_in_the_query(openapi, api):
     for path, operations in openapi["paths"].items():
-        formats = next(p for p in operations["get"]["parameters"] if p["name"] == "format")
-        assert "json" in formats["schema"]["enum"], path
+        for operation in operations.values():
+            formats = next(p for p in operation["parameters"] if p["name"] == "format")
+            assert "json" in formats["schema"]["enum"], path
     assert api.get("/api/v1/side-effects/", {"format": "json"}).status_code == 200
+
+
+def test_the_screeners_evaluation_is_documented_as_never_stored_with_examples(openapi):
+    operation = openapi["paths"]["/api/v1/screening/evaluate/"]["post"]
+    assert "Cache-Control" in operation["responses"]["200"]["headers"]
+    assert "304" not in operation["responses"]
+    assert set(operation["requestBody"]["content"]["application/json"]["examples"]) == {
+        "English",
+        "Spanish",
+    }
+    assert set(operation["responses"]["200"]["content"]["application/json"]["examples"]) == {
+        "English",
+        "Spanish",
+    }

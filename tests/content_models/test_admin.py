@@ -6,6 +6,7 @@ import sys
 from importlib import import_module
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +21,7 @@ from content_models.models import (
     EligibilityRule,
     MedicalReviewer,
     Reference,
+    ScreeningGuidance,
     SideEffect,
     SideEffectReference,
     TreatmentForm,
@@ -31,6 +33,7 @@ from tests.factories import (
     FAQFactory,
     MedicalReviewerFactory,
     ReferenceFactory,
+    ScreeningGuidanceFactory,
     SideEffectFactory,
     TreatmentFormFactory,
     apply_to,
@@ -85,6 +88,7 @@ def test_clinical_content_menu_lists_every_content_type(admin_client):
         "Treatment forms",
         "Side effects",
         "Eligibility rules",
+        "Screener guidance",
         "Conditions treated",
         "FAQs",
         "Articles",
@@ -217,6 +221,82 @@ def test_yes_no_rule_with_a_number_unit_is_a_form_error_and_nothing_is_saved(adm
         in response.content.decode()
     )
     assert not EligibilityRule.objects.exists()
+
+
+def test_an_editor_gives_each_option_its_value_and_outcome(admin_client):
+    reference = ReferenceFactory()
+    options = [
+        ("option", {"value": "no", "label": "No", "outcome": "possible_candidate"}),
+        (
+            "option",
+            {
+                "value": "not-controlled",
+                "label": "Yes, not controlled",
+                "triggers_rule": "on",
+                "outcome": "not_eligible",
+            },
+        ),
+    ]
+    response = admin_client.post(
+        snippet_url(EligibilityRule, "add") + "?locale=en",
+        rule_form(
+            reference,
+            answer_type="choice",
+            triggering_answer="",
+            outcome_if_yes="",
+            outcome_if_no="",
+            answer_options=streamfield(options),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = EligibilityRule.objects.get(slug="pregnancy")
+    assert [(o.value["value"], o.value["outcome"]) for o in rule.answer_options] == [
+        ("no", "possible_candidate"),
+        ("not-controlled", "not_eligible"),
+    ]
+
+
+def test_an_editor_gives_each_number_range_its_outcome(admin_client):
+    reference = ReferenceFactory()
+    ranges = [
+        ("range", {"minimum": "0", "maximum": "1", "outcome": "clinician_review"}),
+        (
+            "range",
+            {"minimum": "2", "maximum": "", "triggers_rule": "on", "outcome": "possible_candidate"},
+        ),
+    ]
+    response = admin_client.post(
+        snippet_url(EligibilityRule, "add") + "?locale=en",
+        rule_form(
+            reference,
+            kind="indication",
+            answer_type="number",
+            triggering_answer="",
+            outcome_if_yes="",
+            outcome_if_no="",
+            number_unit="antidepressants",
+            number_ranges=streamfield(ranges),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = EligibilityRule.objects.get(slug="pregnancy")
+    assert rule.outcome == "possible_candidate"
+    assert [r.value["maximum"] for r in rule.number_ranges] == [1.0, None]
+
+
+def test_screener_guidance_has_a_list_and_an_empty_create_form(admin_client):
+    ScreeningGuidanceFactory(title="Screener guidance (English)")
+    listing = admin_client.get(snippet_url(ScreeningGuidance, "list"))
+    assert "Screener guidance (English)" in listing.content.decode()
+    assert admin_client.get(snippet_url(ScreeningGuidance, "add")).status_code == 200
+
+
+def test_a_language_has_one_screener_guidance(admin_client):
+    ScreeningGuidanceFactory()
+    second = ScreeningGuidanceFactory.build(slug="another")
+    with pytest.raises(ValidationError) as refused:
+        second.full_clean()
+    assert "This language already has screener guidance" in str(refused.value)
 
 
 def test_the_rules_list_is_in_the_questionnaires_order(admin_client):

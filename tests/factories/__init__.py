@@ -17,6 +17,7 @@ from content_models.models import (
     EligibilityRule,
     MedicalReviewer,
     Reference,
+    ScreeningGuidance,
     SideEffect,
     TreatmentForm,
     TreatmentProcessStep,
@@ -49,6 +50,16 @@ class ReferenceFactory(PublishableSnippetFactory):
     publisher = "A journal"
     year = 2024
     url = "https://example.org/trial"
+
+
+class ScreeningGuidanceFactory(PublishableSnippetFactory):
+    class Meta:
+        model = ScreeningGuidance
+
+    title = "Screener guidance"
+    disclaimer = "Not a diagnosis: a clinician decides."
+    crisis_heading = "If you are in danger now"
+    crisis_guidance = "Call your local emergency number."
 
 
 class MedicallyReviewedFactory(PublishableSnippetFactory):

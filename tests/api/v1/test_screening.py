@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
 
 from content_models.models import EligibilityRule, ScreeningGuidance
 from tests.factories.syndication import PartnerFactory, api_key_for
@@ -290,3 +291,20 @@ def test_a_language_without_guidance_gets_the_default_crisis_guidance(api):
     assert questionnaire["locale"] == "es"
     assert questionnaire["questions"] == []  # the demo content has no Spanish rules yet
     assert questionnaire["crisis_guidance"]["locale"] == "en"
+
+
+def test_translated_guidance_is_a_draft_until_published_then_speaks_its_language(api):
+    english = ScreeningGuidance.objects.get(locale__language_code="en")
+    spanish = english.copy_for_translation(Locale.objects.get(language_code="es"))
+    spanish.save()
+    assert not spanish.live  # a draft of its own, as every translation
+
+    assert api.get(QUESTIONNAIRE, {"locale": "es"}).json()["crisis_guidance"]["locale"] == "en"
+
+    spanish.crisis_heading = "Si está en peligro ahora"
+    spanish.unsure_label = "No estoy seguro"
+    spanish.save_revision().publish()
+
+    questionnaire = api.get(QUESTIONNAIRE, {"locale": "es"}).json()
+    assert questionnaire["crisis_guidance"]["locale"] == "es"
+    assert questionnaire["crisis_guidance"]["heading"] == "Si está en peligro ahora"

@@ -218,3 +218,53 @@ def test_an_answer_the_screener_cannot_take_is_named_without_repeating_it(
 def test_numbers_are_read_exactly():
     answers = parse_answers(QUESTIONS, {"current-medicines": 1})
     assert answers == {"current-medicines": Decimal(1)}
+
+
+OUTCOMES = list(ScreeningOutcome)
+
+
+@st.composite
+def rules_the_admin_accepts(draw):
+    """Any choice rule whose outcomes the admin's validation lets through."""
+    count = draw(st.integers(min_value=2, max_value=4))
+    options = [
+        {
+            "type": "option",
+            "value": {
+                "value": f"answer-{position}",
+                "label": f"Answer {position}",
+                "triggers_rule": draw(st.booleans()),
+                "outcome": draw(st.sampled_from(OUTCOMES)),
+            },
+        }
+        for position in range(count)
+    ]
+    rule = EligibilityRule(
+        slug="drawn",
+        title="Drawn",
+        kind=draw(st.sampled_from(list(RuleKind))),
+        question="?",
+        answer_type=AnswerType.CHOICE,
+        required=True,
+        answer_options=options,
+        unsure_outcome=draw(st.sampled_from(OUTCOMES)),
+        unanswered_outcome=draw(st.sampled_from(OUTCOMES)),
+    )
+    if list(rule.outcome_problems()) or list(rule.question_problems()):
+        return draw(st.nothing())
+    return rule
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules_the_admin_accepts(), st.data())
+def test_no_rule_the_admin_accepts_says_more_than_its_kind_allows(rule, data):
+    question = question_from_rule(rule)
+    value = data.draw(st.sampled_from([a.value for a in question.answers] + [UNSURE, None]))
+    evaluation = evaluated({} if value is None else {"drawn": value}, [question])
+    (result,) = evaluation.results
+    if result.triggered and rule.kind == RuleKind.ABSOLUTE_CONTRAINDICATION:
+        assert rank(evaluation.outcome) <= rank(NOT_ELIGIBLE)
+    if result.triggered and rule.kind != RuleKind.INDICATION:
+        assert evaluation.outcome != POSSIBLE_CANDIDATE
+    if value in (UNSURE, None):
+        assert evaluation.outcome != POSSIBLE_CANDIDATE

@@ -104,8 +104,8 @@ def rule_answers(rule) -> tuple[Answer, ...]:
                 ),
                 bool(block.value["triggers_rule"]),
                 block.value["outcome"],
-                minimum=block.value["minimum"],
-                maximum=block.value["maximum"],
+                minimum=_float_or_none(block.value["minimum"]),
+                maximum=_float_or_none(block.value["maximum"]),
             )
             for block in rule.number_ranges
         ]
@@ -120,6 +120,10 @@ def rule_answers(rule) -> tuple[Answer, ...]:
             for block in rule.answer_options
         ]
     return tuple(answer for answer in answers if answer.outcome)
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def number_range_label(minimum, maximum, unit: str = "") -> str:

@@ -73,7 +73,7 @@ class EligibilityRuleSerializer(ReviewedItemSerializer):
             "triggering_answer": rule.triggering_answer if is_yes_no else None,
             "outcome_if_yes": (rule.outcome_if_yes or None) if is_yes_no else None,
             "outcome_if_no": (rule.outcome_if_no or None) if is_yes_no else None,
-            "number_ranges": [dict(block.value) for block in rule.number_ranges]
+            "number_ranges": [_number_range(block.value) for block in rule.number_ranges]
             if rule.answer_type == AnswerType.NUMBER
             else [],
             "unit": rule.number_unit,
@@ -83,3 +83,12 @@ class EligibilityRuleSerializer(ReviewedItemSerializer):
             "unsure_outcome": rule.unsure_outcome,
             "unanswered_outcome": rule.unanswered_outcome,
         }
+
+
+def _number_range(value) -> dict:
+    """A range with its bounds as numbers of one type, however they were stored."""
+    return {
+        **value,
+        "minimum": None if value["minimum"] is None else float(value["minimum"]),
+        "maximum": None if value["maximum"] is None else float(value["maximum"]),
+    }

@@ -5,7 +5,9 @@ A change to what the public sees renews it inside the change's own transaction
 (`publication.py`), and so does a deploy's `migrate`. A live item reaching its expiry date
 changes what the public sees with no save at all: the scheduled-publishing run unpublishes it
 (a change like any other), and until then the first reader after that moment renews the
-generation (`renew_if_expired`), so no cached response outlives the item.
+generation (`renew_if_expired`), so no cached response outlives the item. A live item's
+medical review falling overdue (the day after its next review was due) counts the same way,
+since its `review_status` changes then.
 """
 
 import uuid
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .generation import ContentGeneration
-from .selectors import next_expiry
+from .selectors import next_expiry, next_review_lapse
 
 
 def current() -> ContentGeneration:
@@ -52,5 +54,7 @@ def renew_if_expired() -> ContentGeneration:
 def _renew(generation: ContentGeneration) -> None:
     generation.token = uuid.uuid4()
     generation.changed_at = timezone.now()
-    generation.next_expiry = next_expiry()
+    # A review falling overdue changes what the public sees (`review_status`) like an expiry.
+    moments = [moment for moment in (next_expiry(), next_review_lapse()) if moment is not None]
+    generation.next_expiry = min(moments, default=None)
     generation.save()

@@ -119,3 +119,11 @@ class ChangeAction(models.TextChoices):
     UPDATED = "updated", "Updated"
     UNPUBLISHED = "unpublished", "Unpublished"
     DELETED = "deleted", "Deleted"
+
+
+class ReviewStatus(models.TextChoices):
+    """Whether a medical review stands behind the text the public reads (`review.py`)."""
+
+    REVIEWED = "reviewed", "Reviewed"
+    OVERDUE = "overdue", "Review overdue"
+    NOT_REVIEWED = "not_reviewed", "Not reviewed"

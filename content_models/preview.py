@@ -43,7 +43,13 @@ def draft_for_preview(token: str, models: list):
         raise InvalidPreviewToken from None
     if model not in models:
         raise InvalidPreviewToken
-    return model.objects.select_related("locale").get(pk=pk).get_latest_revision_as_object()
+    item = model.objects.select_related("locale").get(pk=pk)
+    draft = item.get_latest_revision_as_object()
+    # A draft carries the review of the text it was edited from; it stands only if the
+    # reviewer approved this very revision (`MedicallyReviewed`), as publishing would decide.
+    if hasattr(draft, "review_applies_to") and not draft.review_applies_to(item.latest_revision_id):
+        draft.withdraw_review()
+    return draft
 
 
 def public_site_preview_url(token: str) -> str:

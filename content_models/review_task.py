@@ -3,11 +3,12 @@ import datetime
 from django.utils import timezone
 from wagtail.models import AbstractGroupApprovalTask, Locale
 
+from .review_log import log_medical_review
 from .snippets.base import MedicallyReviewed
 from .snippets.reviewer import MedicalReviewer
 from .translations import translation_in
 
-# How long a medical review stands when nobody has set the next one.
+# How long a medical review stands: every approval sets the next one this far ahead.
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
@@ -32,10 +33,14 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 def record_medical_review(revision, user) -> None:
     """Stamp a revision, about to be published, with the reviewer who approved it and when.
 
-    The reviewer is named by their profile in the content's language (see `reviewer_profile`).
+    The reviewer is named by their profile in the content's language (see `reviewer_profile`);
+    the review is renewed in full (last reviewed now, next due a year on, whatever dates the
+    revision carried) and tied to this revision (`reviewed_revision`), so that it stands only
+    for the text approved. The approval is logged in the item's history.
+
     Does nothing for content that is not medically reviewed, or when the approving account is
-    not linked to a published medical reviewer (an administrator stepping in): then the
-    review fields stay as the editor set them.
+    not linked to a published medical reviewer (an administrator stepping in): no review is
+    then recorded for this revision, and publishing it withdraws any earlier one.
     """
     if not issubclass(revision.content_type.model_class(), MedicallyReviewed):
         return
@@ -45,10 +50,10 @@ def record_medical_review(revision, user) -> None:
     now = timezone.now()
     revision.content["reviewed_by"] = reviewer.pk
     revision.content["last_reviewed_at"] = now.isoformat()
-    due = revision.content.get("next_review_due")
-    if not due or datetime.date.fromisoformat(due) <= now.date():
-        revision.content["next_review_due"] = (now.date() + REVIEW_INTERVAL).isoformat()
+    revision.content["next_review_due"] = (now.date() + REVIEW_INTERVAL).isoformat()
+    revision.content["reviewed_revision"] = revision.pk
     revision.save(update_fields=["content"])
+    log_medical_review(revision.as_object(), revision, user, reviewer)
 
 
 def reviewer_profile(user, locale: Locale) -> MedicalReviewer | None:

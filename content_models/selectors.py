@@ -70,6 +70,26 @@ def next_expiry() -> datetime.datetime | None:
     return first[0]["expire_at"] if first else None
 
 
+def next_review_lapse() -> datetime.datetime | None:
+    """When the next live item's review becomes overdue (the start of the day after its next
+    review is due), if any is due: its `review_status` then changes with no save at all."""
+    today = timezone.localdate()
+    upcoming = [
+        collection.model.objects.filter(live=True, next_review_due__gte=today)
+        .order_by()
+        .values("next_review_due")
+        for collection in collections.COLLECTIONS
+        if collection.is_medically_reviewed
+    ]
+    first = upcoming[0].union(*upcoming[1:]).order_by("next_review_due")[:1]
+    if not first:
+        return None
+    day_after = first[0]["next_review_due"] + datetime.timedelta(days=1)
+    return datetime.datetime.combine(
+        day_after, datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+
+
 def _has_reviewer(model: type[Model]) -> bool:
     return any(field.name == "reviewed_by" for field in model._meta.get_fields())
 
@@ -131,11 +151,13 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
     queryset = queryset.filter(
         live_q(), locale__in=Locale.objects.filter(language_code=locale)
     ).select_related("locale")
+    if _has_reviewer(model):
+        # Whether the reviewer is a demo decides the item's review status (`review.py`), even
+        # for a search hit; the reviewer's locale too, since an expanded reviewer's `url` names
+        # its language.
+        queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     if related_depth is None:
         return queryset
-    if _has_reviewer(model):
-        # The reviewer's locale too: an expanded reviewer's `url` names its language.
-        queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     return queryset.prefetch_related(*_item_lookups(model, locale, depth=related_depth))
 
 

@@ -4,7 +4,7 @@
 import django_filters
 
 from api import query_parameters
-from content_models import enums
+from content_models import enums, review
 
 
 class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -39,6 +39,15 @@ class ReviewFilterSet(PublishedSinceFilterSet):
     review_due_after = django_filters.DateFilter(
         field_name="next_review_due", lookup_expr="gt", help_text="Next review due after this date."
     )
+    review_status = django_filters.MultipleChoiceFilter(
+        choices=enums.ReviewStatus.choices,
+        method="filter_review_status",
+        help_text="Only items with this review status (`reviewed`, `overdue`, `not_reviewed`); "
+        "repeat it for any of several.",
+    )
+
+    def filter_review_status(self, queryset, name, value):
+        return queryset.filter(review.any_status_q(value))
 
 
 class TreatmentFormLinkedFilterSet(ReviewFilterSet):

@@ -79,9 +79,12 @@ def web_page(item, request, *, name: str, description: str) -> dict:
         "copyrightHolder": organization,
     }
     if isinstance(item, MedicallyReviewed):
-        reviewer = live_referenced(item, "reviewed_by")
-        page["lastReviewed"] = iso_date(item.last_reviewed_at)
-        page["reviewedBy"] = person(reviewer, request) if reviewer else None
+        # A reviewer and a review date only for a real review: never a demo placeholder, never
+        # a review withdrawn by a publish outside the workflow (see content_models/review.py).
+        if item.has_real_review:
+            reviewer = live_referenced(item, "reviewed_by")
+            page["lastReviewed"] = iso_date(item.last_reviewed_at)
+            page["reviewedBy"] = person(reviewer, request) if reviewer else None
         page["citation"] = [
             creative_work(reference) for reference in live_related(item, collections.CITATIONS)
         ]

@@ -23,7 +23,10 @@ from wagtail.models import (
 from wagtail.rich_text import RichText
 from wagtail.search import index
 
+from .. import review
+from ..enums import ReviewStatus
 from ..preview import HeadlessPreviewMixin
+from ..review_log import log_review_withdrawn
 
 
 def errors_from(check: Callable[[], None]) -> dict[str, list]:
@@ -49,6 +52,7 @@ WAGTAIL_FIELD_NAMES = {
     ),
     "last_reviewed_at",
     "next_review_due",
+    "reviewed_revision",
 }
 
 # What `selectors.live_items` filters on (published, not expired, one language). The API's
@@ -192,7 +196,14 @@ class PublishableSnippet(
 
 
 class MedicallyReviewed(models.Model):
-    """Who last reviewed a piece of clinical content, when, and when it is due again."""
+    """Who last reviewed a piece of clinical content, when, and when it is due again.
+
+    Only an approval in the "Medical review" workflow sets these fields
+    (`review_task.record_medical_review`), on the revision it publishes, which it names in
+    `reviewed_revision`; editors see them read-only. A publish of any other revision (an
+    administrator's "Publish" outside the workflow) withdraws them as it saves (`save`), so the
+    public never reads an earlier reviewer's name and date over text they did not review.
+    """
 
     reviewed_by = models.ForeignKey(
         "content_models.MedicalReviewer",
@@ -201,29 +212,50 @@ class MedicallyReviewed(models.Model):
         # A reviewer who signed off published content cannot be deleted from under it.
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The clinician who checked this content is accurate and safe.",
+        help_text="The clinician who approved this text in the Medical review workflow. Set "
+        "by their approval; a publish outside the workflow clears it.",
     )
     last_reviewed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the clinician last completed a review."
+        null=True,
+        blank=True,
+        help_text="When the clinician approved this text in the Medical review workflow.",
     )
     next_review_due = models.DateField(
         null=True,
         blank=True,
-        help_text="When the content must be checked again (usually within a year).",
+        help_text="When the content must be checked again: a year after each approval.",
+    )
+    reviewed_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        editable=False,
+        # Wagtail keeps the live revision; should it go, the review can no longer be tied to
+        # the text it approved, and the next publish withdraws it.
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision the reviewer approved: the review stands for that text only.",
     )
 
     review_panels: ClassVar = [
         MultiFieldPanel(
             [
-                FieldPanel("reviewed_by"),
-                FieldPanel("last_reviewed_at"),
-                FieldPanel("next_review_due"),
+                FieldPanel("reviewed_by", read_only=True),
+                FieldPanel("last_reviewed_at", read_only=True),
+                FieldPanel("next_review_due", read_only=True),
             ],
             heading="Medical review",
+            help_text="Recorded by a medical reviewer's approval in the Medical review "
+            "workflow. Publishing outside the workflow marks the item as not reviewed.",
         )
     ]
     # A copy (a translation, or the admin's "Copy") is new text that no one has reviewed yet.
-    exclude_fields_in_copy: ClassVar = ["reviewed_by", "last_reviewed_at", "next_review_due"]
+    exclude_fields_in_copy: ClassVar = [
+        "reviewed_by",
+        "last_reviewed_at",
+        "next_review_due",
+        "reviewed_revision",
+    ]
     # The admin lists filter by these; a list that is also searched filters in the search index.
     review_search_fields: ClassVar = [
         index.FilterField("reviewed_by"),
@@ -232,6 +264,57 @@ class MedicallyReviewed(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # Publishing saves the item in full with `live_revision` set to the revision going
+        # live. Unless the workflow's approval recorded its review on that very revision,
+        # the review fields it carries are an earlier review of other text: withdraw them.
+        # (A partial save is Wagtail's bookkeeping of drafts and locks; an item with no live
+        # revision was never published through Wagtail, e.g. made in code.)
+        withdrawn = (
+            kwargs.get("update_fields") is None
+            and self.live
+            and self.live_revision_id is not None
+            and self.has_review_fields()
+            and not self.review_applies_to(self.live_revision_id)
+        )
+        if withdrawn:
+            self.withdraw_review()
+        super().save(*args, **kwargs)
+        if withdrawn:
+            log_review_withdrawn(self)
+
+    @property
+    def review_status(self) -> ReviewStatus:
+        """`reviewed`, `overdue` or `not_reviewed` (see `review.py`)."""
+        return review.status_of(self)
+
+    @property
+    def has_real_review(self) -> bool:
+        """A real reviewer's review is recorded: the API and JSON-LD may name it."""
+        return review.has_real_review(self)
+
+    def review_applies_to(self, revision_id: int | None) -> bool:
+        """Whether the recorded review is an approval of the revision `revision_id`."""
+        return self.reviewed_revision_id is not None and self.reviewed_revision_id == revision_id
+
+    def withdraw_review(self) -> None:
+        """Forget the recorded review: the text it approved is not the text being shown."""
+        self.reviewed_by = None
+        self.last_reviewed_at = None
+        self.next_review_due = None
+        self.reviewed_revision = None
+
+    def has_review_fields(self) -> bool:
+        return any(
+            value is not None
+            for value in (
+                self.reviewed_by_id,
+                self.last_reviewed_at,
+                self.next_review_due,
+                self.reviewed_revision_id,
+            )
+        )
 
     def clean(self):
         errors = errors_from(super().clean)

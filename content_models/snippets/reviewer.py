@@ -19,6 +19,12 @@ class MedicalReviewer(PublishableSnippet):
     bio = models.TextField(
         blank=True, help_text="Two or three sentences about the reviewer's clinical experience."
     )
+    is_demo = models.BooleanField(
+        default=False,
+        verbose_name="demo reviewer",
+        help_text="A placeholder of the demo content, not a real clinician: content it "
+        "'reviewed' reads as not reviewed, and its name is never given as a reviewer.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -42,6 +48,7 @@ class MedicalReviewer(PublishableSnippet):
         FieldPanel("credentials"),
         FieldPanel("specialty"),
         FieldPanel("bio"),
+        FieldPanel("is_demo"),
         FieldPanel("user"),
     ]
     search_fields: ClassVar = [

@@ -15,6 +15,8 @@ from wagtail.rich_text import expand_db_html
 from api.authentication import api_client
 from content_models import collections
 from content_models.collections import Collection
+from content_models.disclaimer import disclaimer
+from content_models.enums import ReviewStatus
 from content_models.selectors import live_referenced, live_related
 
 
@@ -317,7 +319,10 @@ class ItemSerializer(serializers.ModelSerializer):
     def get_attribution(self, item) -> dict:
         request = self.context.get("request")
         terms = api_client(request).licence_terms
-        last_reviewed_at = getattr(item, "last_reviewed_at", None)
+        # Only a real review's date: not a demo reviewer's, nor one of other text.
+        last_reviewed_at = (
+            item.last_reviewed_at if getattr(item, "has_real_review", False) else None
+        )
         return {
             "publisher": settings.CONTENT_PUBLISHER_NAME,
             "url": public_url(item, self.collection) or api_url(item, self.collection, request),
@@ -332,11 +337,59 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class ReviewedItemSerializer(ItemSerializer):
-    """An item medical reviewers sign off, with its citations."""
+    """An item medical reviewers sign off, with its citations, its review status and the
+    "not medical advice" notice.
 
-    last_reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    next_review_due = serializers.DateField(read_only=True, allow_null=True)
-    reviewed_by = ExpandableField("reviewers", attribute="reviewed_by", allow_null=True)
+    The reviewer and review dates are shown only for a real review (`review_status`
+    `reviewed` or `overdue`): a front end that prints "Reviewed by ..." from them never names
+    a demo placeholder.
+    """
+
+    last_reviewed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When a medical reviewer approved this text; null when `review_status` is "
+        "`not_reviewed`.",
+    )
+    next_review_due = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the text must be reviewed again; null when `review_status` is "
+        "`not_reviewed`.",
+    )
+    reviewed_by = ExpandableField(
+        "reviewers",
+        attribute="reviewed_by",
+        allow_null=True,
+        help_text="The medical reviewer who approved this text; null when `review_status` is "
+        "`not_reviewed`.",
+    )
+    review_status = serializers.ChoiceField(
+        choices=ReviewStatus.choices,
+        read_only=True,
+        help_text="`reviewed`: a medical reviewer approved this text and its next review is not "
+        "yet due. `overdue`: approved, but its next review date has passed. `not_reviewed`: no "
+        "medical review stands behind this text (never approved, published outside the review, "
+        "or demo content): show it as unreviewed.",
+    )
+    disclaimer = serializers.SerializerMethodField(
+        help_text="The 'not medical advice' notice to show with the item, in its language."
+    )
+
+    base_fields = (*ItemSerializer.base_fields, "review_status", "disclaimer")
+    # Shown only for a real review.
+    review_fields = ("reviewed_by", "last_reviewed_at", "next_review_due")
+
+    def get_disclaimer(self, item) -> str:
+        return disclaimer(item.locale.language_code)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.has_real_review:
+            for name in self.review_fields:
+                if name in data:
+                    data[name] = None
+        return data
 
 
 class UnreviewedItemSerializer(ItemSerializer):

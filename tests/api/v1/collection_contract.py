@@ -14,8 +14,9 @@ import datetime
 from django.utils import timezone
 
 from content_models import collections
+from content_models.disclaimer import DISCLAIMERS
 from tests.api.snapshots import assert_matches_snapshot
-from tests.factories import MedicalReviewerFactory
+from tests.factories import approve_in_review, reviewer_account
 
 from .helpers import (
     FACTORIES,
@@ -233,18 +234,86 @@ class CollectionContract:
 class ReviewedCollectionContract(CollectionContract):
     """Clinical content: medically reviewed, citing references, filtered by its review."""
 
-    def test_items_name_their_review_and_cite_references_by_slug(self, api):
+    def test_demo_items_read_not_reviewed_and_cite_references_by_slug(self, api):
         items = list_all(api, self.collection)
 
         for item in items:
-            assert item["reviewed_by"] == "demo-medical-reviewer", item["slug"]
-            assert is_aware_iso_datetime(item["last_reviewed_at"])
-            assert datetime.date.fromisoformat(item["next_review_due"])
+            assert item["review_status"] == "not_reviewed", item["slug"]
+            assert item["reviewed_by"] is None
+            assert item["last_reviewed_at"] is None
+            assert item["next_review_due"] is None
+            assert item["attribution"]["last_reviewed_at"] is None
         references = {slug for item in items for slug in item["references"]}
         assert references
         assert references <= {item["slug"] for item in list_all(api, "references")}
 
+    def test_every_item_carries_the_not_medical_advice_disclaimer(self, api):
+        items = list_all(api, self.collection)
+
+        assert items
+        for item in items:
+            assert item["disclaimer"] == DISCLAIMERS["en"]
+            assert "not medical advice" in item["disclaimer"]
+        assert (
+            get_json(api, self.detail_url(self.representative))["disclaimer"] == (DISCLAIMERS["en"])
+        )
+
+    def test_an_approval_in_medical_review_shows_the_reviewer_and_new_dates(self, api):
+        approve_in_review(self.representative_item(), reviewer_account(slug="dr-ada"))
+
+        item = get_json(api, self.detail_url(self.representative))
+
+        assert item["review_status"] == "reviewed"
+        assert item["reviewed_by"] == "dr-ada"
+        reviewed_at = datetime.datetime.fromisoformat(item["last_reviewed_at"])
+        assert timezone.now() - reviewed_at < datetime.timedelta(minutes=5)
+        assert item["attribution"]["last_reviewed_at"] == item["last_reviewed_at"]
+        due = datetime.date.fromisoformat(item["next_review_due"])
+        assert due == reviewed_at.date() + datetime.timedelta(days=365)
+
+    def test_a_publish_outside_medical_review_shows_not_reviewed_and_no_reviewer(self, api):
+        item = approve_in_review(self.representative_item(), reviewer_account(slug="dr-ada"))
+        item.summary = "A change published without a medical review."
+        item.save_revision().publish()
+
+        shown = get_json(api, self.detail_url(self.representative))
+
+        assert shown["summary"] == "A change published without a medical review."
+        assert shown["review_status"] == "not_reviewed"
+        assert shown["reviewed_by"] is None
+        assert shown["last_reviewed_at"] is None
+        assert shown["next_review_due"] is None
+        assert shown["attribution"]["last_reviewed_at"] is None
+
+    def test_review_status_keeps_items_of_that_status(self, api):
+        approve_in_review(self.representative_item())
+
+        assert_filter_keeps_only(
+            api,
+            self.collection,
+            {"review_status": "reviewed"},
+            lambda listed: listed["review_status"] == "reviewed",
+        )
+        assert_filter_keeps_only(
+            api,
+            self.collection,
+            {"review_status": "not_reviewed"},
+            lambda listed: listed["review_status"] == "not_reviewed",
+        )
+        assert list_all(api, self.collection, review_status="overdue") == []
+        both = list_all(api, self.collection, review_status=["reviewed", "not_reviewed"])
+        assert len(both) == len(list_all(api, self.collection))
+
+    def test_an_unknown_review_status_is_a_400_naming_it(self, api):
+        response = api.get(self.list_url, {"review_status": "approved"})
+
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        assert "review_status" in response.json()["errors"]
+
     def test_expand_embeds_each_relation_in_full_instead_of_its_slugs(self, api):
+        # The demo content is not reviewed: a review gives `reviewed_by` something to expand.
+        approve_in_review(self.representative_item())
         plain = {item["slug"]: item for item in list_all(api, self.collection)}
         for relation in self.serializer.expandable_fields():
             target = self.serializer._declared_fields[relation].serializer_class
@@ -260,9 +329,7 @@ class ReviewedCollectionContract(CollectionContract):
             assert any(as_list(item[relation]) for item in expanded), f"no {relation} to expand"
 
     def test_reviewed_by_keeps_items_that_reviewer_signed_off(self, api):
-        item = self.representative_item()
-        item.reviewed_by = MedicalReviewerFactory(slug="second-reviewer")
-        item.save()
+        approve_in_review(self.representative_item(), reviewer_account(slug="second-reviewer"))
 
         assert_filter_keeps_only(
             api,
@@ -272,21 +339,26 @@ class ReviewedCollectionContract(CollectionContract):
         )
 
     def test_review_due_before_and_after_compare_the_next_review_date(self, api):
-        item = self.representative_item()
-        item.next_review_due = datetime.date(2030, 1, 1)
-        item.save()
+        item = approve_in_review(self.representative_item())
+        # A review due in 2030, as if approved in 2029: only the workflow writes these fields.
+        type(item).objects.filter(pk=item.pk).update(next_review_due=datetime.date(2030, 1, 1))
+        approve_in_review(self.another_item())
 
         assert_filter_keeps_only(
             api,
             self.collection,
             {"review_due_after": "2029-12-31"},
-            lambda listed: listed["next_review_due"] > "2029-12-31",
+            lambda listed: (
+                listed["next_review_due"] is not None and listed["next_review_due"] > "2029-12-31"
+            ),
         )
         assert_filter_keeps_only(
             api,
             self.collection,
             {"review_due_before": "2029-12-31"},
-            lambda listed: listed["next_review_due"] < "2029-12-31",
+            lambda listed: (
+                listed["next_review_due"] is not None and listed["next_review_due"] < "2029-12-31"
+            ),
         )
 
 

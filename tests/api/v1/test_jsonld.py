@@ -9,8 +9,8 @@ import re
 import pytest
 
 from content_models.collections import NAMES
-from content_models.models import FAQ, MedicalReviewer, Reference, SideEffect
-from tests.factories import FAQFactory, ReferenceFactory
+from content_models.models import FAQ, MedicalReviewer, Reference, SideEffect, TreatmentForm
+from tests.factories import FAQFactory, ReferenceFactory, approve_in_review, reviewer_account
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
@@ -149,6 +149,7 @@ def test_json_stays_the_default_and_is_cached_apart_from_json_ld(api):
 def test_page_carries_publisher_license_review_and_citations(api, site_settings):
     site_settings.CONTENT_PUBLISHER_NAME = "Example Clinic Network"
     site_settings.CONTENT_LICENSE_URL = "https://example.org/licence"
+    approve_in_review(SideEffect.objects.get(slug="nausea"))
     item = get_json(api, "/api/v1/side-effects/nausea/", expand="reviewed_by,references")
 
     page = get_jsonld(api, "/api/v1/side-effects/nausea/")
@@ -276,12 +277,17 @@ def test_reference_shows_the_identifiers_it_has_and_no_others(api):
 
 def test_url_is_the_public_page_when_a_site_is_configured(api, site_settings):
     site_settings.PUBLIC_SITE_BASE_URL = "https://ketamine.example"
+    approve_in_review(iv_infusion(), reviewer_account(slug="dr-ada"))
 
     page = get_jsonld(api, IV_INFUSION)
 
     assert page["url"] == "https://ketamine.example/treatment-forms/iv-infusion/"
-    assert page["reviewedBy"]["url"] == "https://ketamine.example/reviewers/demo-medical-reviewer/"
+    assert page["reviewedBy"]["url"] == "https://ketamine.example/reviewers/dr-ada/"
     assert page["publisher"]["url"] == "https://ketamine.example"
+
+
+def iv_infusion() -> TreatmentForm:
+    return TreatmentForm.objects.get(slug="iv-infusion", locale__language_code="en")
 
 
 def test_unpublished_reference_is_never_cited(api):
@@ -296,12 +302,42 @@ def test_unpublished_reference_is_never_cited(api):
 
 
 def test_unpublished_reviewer_is_not_named(api):
-    MedicalReviewer.objects.get(slug="demo-medical-reviewer").unpublish()
+    approve_in_review(iv_infusion(), reviewer_account(slug="dr-ada"))
+    MedicalReviewer.objects.get(slug="dr-ada").unpublish()
 
     page = get_jsonld(api, IV_INFUSION)
 
     assert "reviewedBy" not in page
     assert "lastReviewed" in page
+
+
+def test_demo_content_names_no_reviewer_and_no_review_date(api):
+    page = get_jsonld(api, IV_INFUSION)
+
+    assert "reviewedBy" not in page
+    assert "lastReviewed" not in page
+
+
+def test_a_demo_reviewers_approval_is_no_review(api):
+    demo_account = reviewer_account(slug="dr-placeholder", is_demo=True)
+
+    approve_in_review(iv_infusion(), demo_account)
+
+    page = get_jsonld(api, IV_INFUSION)
+    assert "reviewedBy" not in page
+    assert "lastReviewed" not in page
+
+
+def test_a_publish_outside_the_review_names_no_reviewer(api):
+    form = approve_in_review(iv_infusion())
+    assert "reviewedBy" in get_jsonld(api, IV_INFUSION)
+
+    form.summary = "Changed after the review."
+    form.save_revision().publish()
+
+    page = get_jsonld(api, IV_INFUSION)
+    assert "reviewedBy" not in page
+    assert "lastReviewed" not in page
 
 
 def test_unpublished_side_effect_is_no_adverse_outcome_nor_article_subject(api):

@@ -9,6 +9,7 @@ from content_models.models import (
     ArticlePage,
     Condition,
     EligibilityRule,
+    MedicalReviewer,
     Reference,
     SideEffect,
     TreatmentForm,
@@ -207,3 +208,9 @@ def test_articles_live_under_the_site_root():
     article_index = Page.objects.get(slug="patient-information")
     assert article_index.get_site().root_page == article_index
     assert article_index.get_children().live().count() == 3
+
+
+def test_the_demo_reviewer_is_marked_as_a_demo():
+    assert [(reviewer.slug, reviewer.is_demo) for reviewer in MedicalReviewer.objects.all()] == [
+        ("demo-medical-reviewer", True)
+    ]

@@ -27,6 +27,14 @@ DEMO_CONTENT_FILE = Path(__file__).parent / "demo_content.yaml"
 # loaded after the collections.
 SUPPORTING_SECTIONS = {"screening_guidance": ScreeningGuidance}
 
+# Only a medical reviewer's approval in the workflow records a review (`review_task.py`): the
+# data file cannot claim one, so demo content reads "not reviewed" until a reviewer approves it.
+REVIEW_FIELDS = frozenset(MedicallyReviewed.exclude_fields_in_copy)
+REVIEW_FIELD_MESSAGE = (
+    "'{key}' cannot be given: a review is recorded only when a medical reviewer approves the "
+    "item in the Medical review workflow."
+)
+
 NO_REFERENCE_MESSAGE = (
     "List at least one reference: every clinical statement must be traceable to its source."
 )
@@ -191,6 +199,8 @@ class _DemoContentLoader:
         }
         values = {}
         for key, value in entry.items():
+            if key in REVIEW_FIELDS and issubclass(model, MedicallyReviewed):
+                raise DemoContentError(REVIEW_FIELD_MESSAGE.format(key=key))
             field = _model_field(model, key, links)
             if key in links:
                 values[field.name] = self._links(field.related_model, links[key].target, value)
@@ -199,8 +209,6 @@ class _DemoContentLoader:
                     field.related_model(sort_order=position, **step)
                     for position, step in enumerate(value)
                 ]
-            elif key == "reviewed_by":
-                values[key] = self._find(field.related_model, value)
             elif key == "body":
                 values[key] = [
                     self._stream_child(field.stream_block, position, block)
@@ -212,7 +220,7 @@ class _DemoContentLoader:
                 (block_type,) = field.stream_block.child_blocks
                 values[key] = [{"type": block_type, "value": item} for item in value]
             elif isinstance(field, models.DateTimeField) and type(value) is datetime.date:
-                # The data file gives review dates as days; store them as that day's start, UTC.
+                # A date-time given as a day (e.g. an expiry date) is that day's start, UTC.
                 values[key] = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
             else:
                 values[key] = value

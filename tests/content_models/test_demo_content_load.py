@@ -190,6 +190,28 @@ def test_inline_rows_keep_the_order_of_the_data_file(tmp_path):
         pytest.param(
             "faqs",
             "what-is-ketamine",
+            lambda faq: faq.update(reviewed_by="demo-medical-reviewer"),
+            "'reviewed_by' cannot be given: a review is recorded only when a medical reviewer "
+            "approves the item in the Medical review workflow.",
+            id="snippet claiming a reviewer",
+        ),
+        pytest.param(
+            "articles",
+            "how-ketamine-works",
+            lambda article: article.update(last_reviewed_at="2026-11-01"),
+            "'last_reviewed_at' cannot be given",
+            id="article claiming a review date",
+        ),
+        pytest.param(
+            "treatment_forms",
+            "iv-infusion",
+            lambda form: form.update(next_review_due="2027-11-01"),
+            "'next_review_due' cannot be given",
+            id="treatment form claiming a next review",
+        ),
+        pytest.param(
+            "faqs",
+            "what-is-ketamine",
             lambda faq: faq.update(references=[]),
             "references: List at least one reference: every clinical statement must be "
             "traceable to its source.",

@@ -257,7 +257,10 @@ class MedicallyReviewed(models.Model):
         "reviewed_revision",
     ]
     # The admin lists filter by these; a list that is also searched filters in the search index.
+    # (The review status filter picks items by id: whether a reviewer is a demo is another
+    # table's field, which the search index cannot filter on.)
     review_search_fields: ClassVar = [
+        index.FilterField("id"),
         index.FilterField("reviewed_by"),
         index.FilterField("next_review_due"),
     ]

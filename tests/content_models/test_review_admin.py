@@ -1,6 +1,7 @@
 """The admin speaks the "Medical review" workflow's words, puts "Approve" first for reviewers,
 keeps reviewer profiles to administrators, and names the field an editor left blank."""
 
+import datetime
 import re
 from html import unescape
 
@@ -9,12 +10,25 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from wagtail.test.utils.form_data import querydict_from_html
+from django.utils import timezone
+from wagtail.test.utils.form_data import (
+    nested_form_data,
+    querydict_from_html,
+    rich_text,
+    streamfield,
+)
 
-from content_models.models import MedicalReviewer, SideEffect
-from tests.content_models.test_admin import snippet_url
+from content_models.enums import ReviewStatus
+from content_models.models import ArticlePage, MedicalReviewer, SideEffect
+from tests.content_models.test_admin import CLINICAL_LISTS, list_url, snippet_url
 from tests.content_models.test_medical_review_workflow import submit_for_review
-from tests.factories import MedicalReviewerFactory, SideEffectFactory, cite
+from tests.factories import (
+    ArticlePageFactory,
+    MedicalReviewerFactory,
+    SideEffectFactory,
+    approve_in_review,
+    cite,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +40,16 @@ def user_in(group_name, django_user_model, username):
 
 
 def edit_url(item):
+    if isinstance(item, ArticlePage):
+        return reverse("wagtailadmin_pages:edit", args=[item.pk])
     return snippet_url(type(item), "edit", item.pk)
+
+
+def article(**kwargs):
+    """An article that cites a reference, as review requires."""
+    item = ArticlePageFactory(**kwargs)
+    cite(item)
+    return item
 
 
 def side_effect(**kwargs):
@@ -38,9 +61,15 @@ def side_effect(**kwargs):
 
 def submit_edit_form(client, item, **action):
     """Post the item's edit form as the page shows it, with the footer button `action`."""
-    form = querydict_from_html(client.get(edit_url(item)).content.decode(), form_id="w-editor-form")
+    url = edit_url(item)
+    form_id = "page-edit-form" if isinstance(item, ArticlePage) else "w-editor-form"
+    form = querydict_from_html(client.get(url).content.decode(), form_id=form_id)
+    if isinstance(item, ArticlePage):
+        # The body's editor is drawn by JavaScript, so the page's HTML has no inputs for it.
+        paragraph = rich_text("<p>What happens during a session.</p>")
+        form.update(nested_form_data({"body": streamfield([("paragraph", paragraph)])}))
     form.update(action)
-    return client.post(edit_url(item), form, follow=True)
+    return client.post(url, form, follow=True)
 
 
 def messages_of(response) -> list[str]:
@@ -150,3 +179,117 @@ def test_a_blank_title_is_an_error_on_the_title_field(client, editor):
     name_errors = html[html.index('id="panel-child-name-errors"') :]
     assert "This field is required." in name_errors[: name_errors.index("</div>")]
     assert SideEffect.objects.get(pk=item.pk).name == "Nausea"
+
+
+def test_sending_an_article_to_review_says_so(client, editor):
+    item = article(title="What to expect", live=False)
+
+    response = submit_edit_form(client, item, **{"action-submit": "1"})
+
+    assert messages_of(response) == ["Article 'What to expect' sent for medical review."]
+    assert ArticlePage.objects.get(pk=item.pk).workflow_in_progress
+
+
+def test_approving_an_article_says_approved(client, editor, reviewer):
+    item = article(title="What to expect", live=False)
+    submit_for_review(item, editor)
+    client.force_login(reviewer)
+
+    response = submit_edit_form(
+        client, item, **{"action-workflow-action": "1", "workflow-action-name": "approve"}
+    )
+
+    assert messages_of(response) == [
+        "Article 'What to expect' approved in medical review and published."
+    ]
+    assert ArticlePage.objects.get(pk=item.pk).review_status == ReviewStatus.REVIEWED
+
+
+@pytest.mark.parametrize("make", [side_effect, article], ids=["snippet", "article"])
+def test_an_administrators_publish_outside_review_says_it_is_not_reviewed(admin_client, make):
+    item = approve_in_review(make(live=False))
+    verbose_name = type(item)._meta.verbose_name.capitalize()
+
+    response = submit_edit_form(
+        admin_client, item, summary="Corrected at once.", **{"action-publish": "1"}
+    )
+
+    assert messages_of(response) == [
+        f"{verbose_name} '{item}' published outside medical review: it shows as not reviewed "
+        "until a medical reviewer approves it."
+    ]
+    published = type(item).objects.get(pk=item.pk)
+    assert published.summary == "Corrected at once."
+    assert published.review_status == ReviewStatus.NOT_REVIEWED
+    assert published.reviewed_by is None
+
+
+def test_editors_cannot_set_the_review_fields(client, editor):
+    item = side_effect(live=False)
+    recorded = (item.reviewed_by_id, item.next_review_due)
+    other = MedicalReviewerFactory()
+
+    html = client.get(edit_url(item)).content.decode()
+    response = submit_edit_form(
+        client,
+        item,
+        reviewed_by=str(other.pk),
+        last_reviewed_at="2026-01-01 09:00",
+        next_review_due="2031-01-01",
+    )
+
+    assert response.status_code == 200
+    assert 'name="reviewed_by"' not in html
+    assert 'name="next_review_due"' not in html
+    draft = SideEffect.objects.get(pk=item.pk).get_latest_revision_as_object()
+    assert (draft.reviewed_by_id, draft.next_review_due) == recorded
+
+
+@CLINICAL_LISTS
+def test_clinical_lists_show_and_filter_the_review_status(admin_client, factory, name_field):
+    factory(
+        **{name_field: "Ketamine reviewed"},
+        reviewed_by=MedicalReviewerFactory(),
+        last_reviewed_at=timezone.now(),
+        next_review_due=timezone.localdate() + datetime.timedelta(days=300),
+    )
+    factory(
+        **{name_field: "Ketamine unreviewed"},
+        reviewed_by=None,
+        last_reviewed_at=None,
+        next_review_due=None,
+    )
+    url = list_url(factory._meta.model)
+
+    everything = admin_client.get(url).content.decode()
+    not_reviewed = admin_client.get(url, {"review_status": "not_reviewed"}).content.decode()
+    searched = admin_client.get(url, {"q": "ketamine", "review_status": "reviewed"})
+
+    assert "Review status" in everything
+    assert "Not reviewed" in everything
+    assert "Ketamine unreviewed" in not_reviewed
+    assert "Ketamine reviewed" not in not_reviewed
+    assert searched.status_code == 200
+    assert "Ketamine reviewed" in searched.content.decode()
+    assert "Ketamine unreviewed" not in searched.content.decode()
+
+
+def test_the_reviewer_list_shows_and_filters_demo_reviewers(admin_client):
+    MedicalReviewerFactory(name="Dr Placeholder", is_demo=True)
+    MedicalReviewerFactory(name="Dr Ada Real")
+    url = snippet_url(MedicalReviewer, "list")
+
+    html = admin_client.get(url).content.decode()
+    demos = admin_client.get(url, {"is_demo": "true"}).content.decode()
+
+    assert "Demo reviewer" in html
+    assert "Dr Placeholder" in demos
+    assert "Dr Ada Real" not in demos
+
+
+def test_the_history_shows_the_medical_review(admin_client):
+    item = approve_in_review(side_effect(live=False))
+
+    html = admin_client.get(snippet_url(SideEffect, "history", item.pk)).content.decode()
+
+    assert "Approved in medical review" in html

@@ -147,6 +147,23 @@ def test_an_item_reaching_its_expiry_leaves_every_cached_response_at_once(api, n
     assert parse_http_date(list_modified) > parse_http_date(last_modified)
 
 
+def test_a_review_falling_overdue_shows_at_once_in_cached_responses(api, nausea, monkeypatch):
+    nausea.next_review_due = timezone.localdate()
+    nausea.save()
+    assert api.get("/api/v1/side-effects/nausea/").json()["review_status"] == "reviewed"  # cached
+
+    # Nothing is saved when the due date passes; only the clock moves into the next day.
+    next_day = datetime.datetime.combine(
+        nausea.next_review_due + datetime.timedelta(days=1),
+        datetime.time(0, 0, 1),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    monkeypatch.setattr(timezone, "now", lambda: next_day)
+
+    assert api.get("/api/v1/side-effects/nausea/").json()["review_status"] == "overdue"
+    assert api.get("/api/v1/side-effects/", {"review_status": "overdue"}).json()["count"] == 1
+
+
 def test_a_view_restriction_removes_an_article_from_cached_responses_at_once(api):
     article = ArticlePageFactory(slug="members-only")
     assert api.get("/api/v1/articles/members-only/").status_code == 200  # now cached

@@ -258,6 +258,14 @@ class ReviewedCollectionContract(CollectionContract):
             get_json(api, self.detail_url(self.representative))["disclaimer"] == (DISCLAIMERS["en"])
         )
 
+    def test_a_spanish_item_carries_the_disclaimer_in_spanish(self, api):
+        translate(self.collection, self.representative_item(), "es", "Traducción")
+
+        spanish = list_all(api, self.collection, locale="es")
+
+        assert [item["disclaimer"] for item in spanish] == [DISCLAIMERS["es"]]
+        assert "no consejo médico" in DISCLAIMERS["es"]
+
     def test_an_approval_in_medical_review_shows_the_reviewer_and_new_dates(self, api):
         approve_in_review(self.representative_item(), reviewer_account(slug="dr-ada"))
 

@@ -15,6 +15,7 @@ from tests.factories import (
     SideEffectFactory,
     TreatmentFormFactory,
     apply_to,
+    approve_in_review,
     cite,
 )
 from tests.factories.syndication import PartnerFactory, api_key_for
@@ -58,6 +59,20 @@ def test_a_draft_change_shows_in_preview_while_the_api_serves_the_live_version(a
 
     assert preview(api, item).json()["title"] == "Nausea and vomiting"
     assert api.get("/api/v1/side-effects/nausea/").json()["title"] == "Nausea"
+
+
+def test_a_draft_change_to_reviewed_content_previews_as_not_reviewed(api):
+    item = approve_in_review(SideEffectFactory(slug="nausea", live=False))
+    assert preview(api, item).json()["review_status"] == "reviewed"
+    item.summary = "A change no reviewer has seen."
+    item.save_revision()
+
+    previewed = preview(api, item).json()
+
+    assert previewed["summary"] == "A change no reviewer has seen."
+    assert previewed["review_status"] == "not_reviewed"
+    assert previewed["reviewed_by"] is None
+    assert api.get("/api/v1/side-effects/nausea/").json()["review_status"] == "reviewed"
 
 
 @pytest.mark.parametrize("collection", FACTORIES)

@@ -21,6 +21,7 @@ from tests.factories import (
     SideEffectFactory,
     TreatmentFormFactory,
     apply_to,
+    approve_in_review,
     cite,
 )
 
@@ -114,11 +115,43 @@ def test_a_draft_is_previewed_sent_for_review_and_live_at_once_when_approved(sit
     status, item = api(site, "/api/v1/side-effects/light-headedness/")
     assert status == 200
     assert item["title"] == "Light-headedness"
+    assert item["review_status"] == "reviewed"
     assert item["reviewed_by"] == "dr-ada-reviewer"
     reviewed_at = datetime.datetime.fromisoformat(item["last_reviewed_at"])
     assert timezone.now() - reviewed_at < datetime.timedelta(minutes=5)
     due = datetime.date.fromisoformat(item["next_review_due"])
     assert due == (reviewed_at + datetime.timedelta(days=365)).date()
+
+
+def test_a_publish_outside_the_workflow_cannot_leave_a_false_review(site, people, browser):
+    reference = Reference.objects.get(slug="iv-trial", locale=Locale.get_default())
+    nausea = SideEffectFactory(name="Nausea", slug="nausea", live=False)
+    cite(nausea, reference)
+    approve_in_review(nausea, people["reviewer"])
+    _status, reviewed = api(site, "/api/v1/side-effects/nausea/")
+    assert (reviewed["review_status"], reviewed["reviewed_by"]) == ("reviewed", "dr-ada-reviewer")
+    get_user_model().objects.create_superuser("admin", password=PASSWORD)
+    page = browser.new_page()
+    log_in(page, site, "admin")
+
+    # An administrator corrects the text and publishes it at once, outside the review.
+    page.goto(f"{site.url}/admin/snippets/content_models/sideeffect/edit/{nausea.pk}/")
+    page.fill("#id_summary", "Feeling sick; corrected in a hurry.")
+    page.click("footer .w-dropdown__toggle")
+    page.click('footer button[name="action-publish"]')
+    expect_message(page, "published outside medical review")
+
+    status, item = api(site, "/api/v1/side-effects/nausea/")
+    assert status == 200
+    assert item["summary"] == "Feeling sick; corrected in a hurry."
+    assert item["review_status"] == "not_reviewed"
+    assert item["reviewed_by"] is None
+    assert item["last_reviewed_at"] is None
+    assert item["next_review_due"] is None
+    assert item["attribution"]["last_reviewed_at"] is None
+    _status, page_jsonld = api(site, "/api/v1/side-effects/nausea/?format=jsonld")
+    assert "reviewedBy" not in page_jsonld
+    assert "lastReviewed" not in page_jsonld
 
 
 def test_a_translation_is_served_in_its_language_only(site, people, browser):

@@ -204,14 +204,17 @@ def create_with_every_relation(factory_class, **kwargs):
     return item
 
 
-def reviewer_account(username=None, **profile):
-    """An account in "Medical reviewers" with a live reviewer profile (`profile` its fields):
-    whoever approves as it is recorded as that reviewer."""
+def reviewer_account(username=None, *, profile=None, **fields):
+    """An account in "Medical reviewers" whose approvals are recorded as a reviewer: `profile`
+    (an existing live profile), or a new live profile with `fields`."""
     user = get_user_model().objects.create_user(
         username or f"reviewer-{get_user_model().objects.count() + 1}", password="password"
     )
     user.groups.add(Group.objects.get(name="Medical reviewers"))
-    MedicalReviewerFactory(user=user, **profile)
+    if profile is None:
+        MedicalReviewerFactory(user=user, **fields)
+    else:
+        MedicalReviewer.objects.filter(pk=profile.pk).update(user=user)
     return user
 
 

@@ -28,7 +28,9 @@ from tests.factories import (
     FAQFactory,
     TreatmentFormFactory,
     apply_to,
+    approve_in_review,
     cite,
+    reviewer_account,
 )
 
 from .helpers import FACTORIES, TITLE_FIELDS, model_of
@@ -141,7 +143,13 @@ def related_item(collection: str, item) -> tuple[str, str, str]:
         faq = FAQFactory()
         cite(faq, item)
         return "faqs", faq.slug, "references"
-    faq = FAQFactory(reviewed_by=item)
+    if item.live:
+        # A reviewer is named only by a review: the FAQ is approved by the reviewer's account.
+        faq = approve_in_review(FAQFactory(), reviewer_account(profile=item))
+        assert faq.reviewed_by_id == item.pk
+    else:
+        # A reviewer never published cannot approve: the FAQ names them directly.
+        faq = FAQFactory(reviewed_by=item)
     return "faqs", faq.slug, "reviewed_by"
 
 

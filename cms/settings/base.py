@@ -245,9 +245,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ketamine therapy content API",
     "DESCRIPTION": (
-        "Medically reviewed patient information about ketamine therapy: treatment forms, side "
-        "effects, eligibility rules, conditions, references, FAQs, articles and reviewers. "
-        "Patient information, not medical advice. Only published content is served."
+        "Patient information about ketamine therapy: treatment forms, side effects, "
+        "eligibility rules, conditions, references, FAQs, articles and reviewers, each "
+        "clinical item with its medical review status (`review_status`). Patient "
+        "information, not medical advice. Only published content is served."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -285,10 +286,11 @@ CONTENT_LICENSE_URL = env(
     "CONTENT_LICENSE_URL", default="https://creativecommons.org/licenses/by-nc-nd/4.0/"
 )
 # The licence terms every item's `attribution` block states for anonymous readers, and for
-# partners whose own terms (in the admin's Syndication menu) leave them blank.
+# partners whose own terms (in the admin's Syndication menu) leave them blank. It goes with
+# every item, reviewed or not, so it claims no review: each item's `review_status` says that.
 CONTENT_ATTRIBUTION_TEXT = env(
     "CONTENT_ATTRIBUTION_TEXT",
-    default=f"Medically reviewed patient information from {CONTENT_PUBLISHER_NAME}.",
+    default=f"Patient information from {CONTENT_PUBLISHER_NAME}.",
 )
 CONTENT_ALLOWED_MODIFICATIONS = env(
     "CONTENT_ALLOWED_MODIFICATIONS",

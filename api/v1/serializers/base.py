@@ -198,7 +198,9 @@ class AttributionSerializer(serializers.Serializer):
         help_text="What may be changed when republishing."
     )
     last_reviewed_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the item was last medically reviewed; show it with it."
+        allow_null=True,
+        help_text="When a medical reviewer last approved the item; null unless its `review_status` "
+        "is `reviewed` or `overdue`. Show it with the item.",
     )
 
 

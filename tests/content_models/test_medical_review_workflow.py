@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -240,3 +241,18 @@ def test_the_review_status_of_a_query_agrees_with_each_items():
         ReviewStatus.NOT_REVIEWED,
         ReviewStatus.NOT_REVIEWED,
     ]
+
+
+def test_an_approval_scheduled_for_later_keeps_its_review_when_it_goes_live(monkeypatch):
+    go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    item = approve_in_review(SideEffectFactory(live=False, go_live_at=go_live_at))
+    assert not item.live
+
+    later = go_live_at + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("publish_scheduled")
+
+    published = SideEffect.objects.get(pk=item.pk)
+    assert published.live
+    assert published.review_status == ReviewStatus.REVIEWED
+    assert published.reviewed_revision_id == published.live_revision_id

@@ -27,7 +27,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
-from . import collections
+from . import collections, review
 from .collections import Collection, Relation
 from .live import is_live, live_q
 from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidance, TreatmentForm
@@ -231,7 +231,11 @@ def live_item_versions(of: list[Collection], *, locale: str) -> QuerySet:
             item_id=F("pk"),
             item_slug=F("slug"),
             modified=F("last_published_at"),
-            review_due=F("next_review_due")
+            # Only a real review is due again (as the items' `next_review_due` shows it).
+            review_due=Case(
+                When(review.real_review_q(), then=F("next_review_due")),
+                default=Value(None, DateField()),
+            )
             if collection.is_medically_reviewed
             else Value(None, DateField()),
             version=F("live_revision_id"),

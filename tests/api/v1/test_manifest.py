@@ -45,6 +45,16 @@ def test_manifest_has_each_live_item_with_its_address_and_version(api):
     assert reference.pk == entries[("reference", "a-trial")]["id"]
 
 
+def test_manifest_gives_a_next_review_date_only_for_a_real_review(api):
+    SideEffectFactory(slug="reviewed")
+    SideEffectFactory(slug="demo-reviewed", reviewed_by=MedicalReviewerFactory(is_demo=True))
+
+    entries = {entry["slug"]: entry for entry in manifest(api)["results"]}
+
+    assert entries["reviewed"]["next_review_due"] is not None
+    assert entries["demo-reviewed"]["next_review_due"] is None
+
+
 def test_manifest_leaves_out_drafts_and_unpublished_items(api):
     FAQFactory(slug="draft-question", live=False)
     unpublished = FAQFactory(slug="withdrawn-question")

@@ -10,6 +10,12 @@ MANAGE := $(VENV)/bin/python manage.py
 # `make test` runs on this PostgreSQL and Redis unless DATABASE_URL / REDIS_URL name others.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# `make bench` fills a scratch database of its own (and copies of it, one per content size),
+# at SCALE items for the large set, loading each case for BENCH_SECONDS.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+SCALE ?= 10000
+BENCH_SECONDS ?= 5
 
 .PHONY: help install run worker test test-fast chromium varnish wrk bench lint format migrations
 
@@ -76,12 +82,9 @@ test: install chromium varnish ## Run the whole test suite on PostgreSQL and Red
 test-fast: install ## Run the tests that start no other process (servers, worker, browser)
 	@$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
-bench: install ## Time the content API on a scratch PostgreSQL database (see bench/results.md)
-	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ketamine_bench'" | grep -q 1 || \
-	  createdb -h 127.0.0.1 -U postgres ketamine_bench
-	DJANGO_SETTINGS_MODULE=cms.settings.dev DATABASE_URL=postgres://postgres@127.0.0.1:5432/ketamine_bench \
-	  REDIS_URL=redis://127.0.0.1:6379/14 API_RATE_LIMIT_ANONYMOUS=1000000/minute \
-	  $(VENV)/bin/python -m bench.api_lists
+bench: install varnish wrk ## Benchmark side by side, ratios to bench/results.md (SCALE=100000 for the large content set)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(VENV)/bin/python -m bench --scale $(SCALE) --seconds $(BENCH_SECONDS)
 
 lint: install ## Check style and common mistakes (ruff)
 	$(VENV)/bin/ruff check .

@@ -47,7 +47,16 @@ def compile_vcl(text: str) -> subprocess.CompletedProcess:
         vcl = Path(directory) / "default.vcl"
         vcl.write_text(text)
         return subprocess.run(
-            [varnishd() or "varnishd", "-C", "-n", str(Path(directory) / "work"), "-f", str(vcl)],
+            [
+                varnishd() or "varnishd",
+                "-C",
+                "-j",
+                "none",
+                "-n",
+                str(Path(directory) / "work"),
+                "-f",
+                str(vcl),
+            ],
             capture_output=True,
             text=True,
             check=False,

@@ -163,6 +163,7 @@ def ratio_rows(rps: dict) -> list[tuple[str, str, str]]:
 
     def share(value: float, of: float) -> float | None:
         return value / of if of else None
+
     compared = {
         "cold: article list (20)": ("Wagtail API v2: article list (20)", "x Wagtail v2's list"),
         "cold: article detail": ("Wagtail API v2: article detail", "x Wagtail v2's detail"),

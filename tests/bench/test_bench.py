@@ -9,7 +9,7 @@ from django.conf import settings as project_settings
 from wagtail.models import Site
 
 from bench import __main__ as side_by_side
-from bench.varnish import COMPOSE_BACKEND, REPO, VCL, compile_vcl, vcl_for, varnishd
+from bench.varnish import COMPOSE_BACKEND, REPO, VCL, compile_vcl, varnishd, vcl_for
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db

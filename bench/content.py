@@ -5,7 +5,9 @@
 and cited) and 50 articles: what the side-by-side runs on.
 `<total>`: a large content set for the scale runs, on a copy of the base: items of every
 snippet collection, copied from the demo items (their fields, citations and links), bulk
-inserted with their change-log entries, until the collections hold `total` items.
+inserted with their change-log entries, until the collections hold `total` items. A copy's
+citations and links point to copies too, spread evenly, as in a real catalogue (a treatment
+form with every side effect of the set would measure that form, not the set's size).
 Articles, Wagtail pages in a tree, are not bulk inserted: the base's 53 stay.
 """
 
@@ -100,7 +102,12 @@ def generate(total: int) -> None:
     """Bulk insert copies of demo items, shared evenly by the snippet collections, until the
     collections hold `total` items."""
     missing = total - item_count()
-    snippets = [c for c in collections.COLLECTIONS if c.model is not ArticlePage]
+    # What others link to first, so that their links can point to copies.
+    order = ("reviewers", "references", "treatment-forms")
+    snippets = sorted(
+        (c for c in collections.COLLECTIONS if c.model is not ArticlePage),
+        key=lambda c: order.index(c.name) if c.name in order else len(order),
+    )
     if missing <= 0:
         return
     now = timezone.now()
@@ -123,6 +130,11 @@ def _copy_items(collection, count: int, now) -> None:
         for relation in get_all_child_relations(model)
     ]
     content_type = ContentType.objects.get_for_model(model)
+    # Each link of a copy points to a copy of the linked item's kind, in turn.
+    copies = {
+        c.model: list(c.model.objects.filter(slug__startswith="gen-").values_list("pk", flat=True))
+        for c in collections.COLLECTIONS
+    }
     for start in range(0, count, BATCH):
         numbers = range(first + start, first + min(start + BATCH, count))
         items = model.objects.bulk_create(
@@ -145,11 +157,14 @@ def _copy_items(collection, count: int, now) -> None:
             row_model.objects.bulk_create(
                 [
                     row_model(
-                        **{f.attname: getattr(row, f.attname) for f in row_fields},
+                        **{
+                            f.attname: _linked(f, getattr(row, f.attname), copies, item.pk + n)
+                            for f in row_fields
+                        },
                         **{relation.field.attname: item.pk},
                     )
                     for item in items
-                    for row in rows
+                    for n, row in enumerate(rows)
                 ]
             )
         ContentChange.objects.bulk_create(
@@ -165,6 +180,13 @@ def _copy_items(collection, count: int, now) -> None:
                 for item in items
             ]
         )
+
+
+def _linked(field, value, copies: dict, turn: int):
+    """A link row's value: for a key to an item of a collection, a copy of that kind (the
+    `turn`-th, round the copies) where there are copies; any other value as it is."""
+    targets = copies.get(getattr(field, "related_model", None))
+    return targets[turn % len(targets)] if targets else value
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ def keys_for_change(model: type[Model], pk) -> set[str]:
         target_ids = link.related_model.objects.filter(**{link.field.name: pk}).values_list(
             f"{relation.target}_id", flat=True
         )
-        keys.update(item_key(target, pk) for pk in target_ids)
+        keys.update(item_key(target, target_pk) for target_pk in target_ids)
     # The items that refer to it (citing it, embedding it in an article, reviewed by it), as
     # Wagtail's reference index knows them: they show it only while it is live.
     sources = (

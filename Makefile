@@ -10,8 +10,14 @@ MANAGE := $(VENV)/bin/python manage.py
 # `make test` runs on this PostgreSQL and Redis unless DATABASE_URL / REDIS_URL name others.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_content
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# `make bench` fills a scratch database of its own (and copies of it, one per content size),
+# at SCALE items for the large set, loading each case for BENCH_SECONDS.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ketamine_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+SCALE ?= 10000
+BENCH_SECONDS ?= 5
 
-.PHONY: help install run worker test test-fast chromium bench lint format migrations
+.PHONY: help install run worker test test-fast chromium varnish wrk bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +49,26 @@ chromium: ## Install Chromium for the browser tests (Debian's package) if it is 
 	    echo "Chromium not found: the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
 	  fi; }
 
+varnish: ## Install Varnish for the CDN test and the bench (Debian's package) if it is missing
+	@command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Varnish for the CDN test and the bench: apt-get install varnish"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; } || \
+	      echo "Varnish could not be installed: the CDN test and bench are skipped."; \
+	  else \
+	    echo "Varnish not found: the CDN test and bench are skipped. Install it with: sudo apt-get install varnish"; \
+	  fi; }
+
+wrk: ## Install wrk, the bench's load generator (Debian's package) if it is missing
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing wrk for the bench: apt-get install wrk"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	      echo "wrk could not be installed: the bench uses its own, slower load generator."; \
+	  else \
+	    echo "wrk not found: the bench uses its own, slower load generator. Install it with: sudo apt-get install wrk"; \
+	  fi; }
+
 # pytest on the test services, after checking they answer, in one process per core
 # (`PYTEST_ARGS="-n 0"` for one process); the targets below add their options.
 PYTEST := export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
@@ -50,18 +76,15 @@ PYTEST := export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  $(MANAGE) check_services && \
 	  $(VENV)/bin/pytest -n auto
 
-test: install chromium ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
+test: install chromium varnish ## Run the whole test suite on PostgreSQL and Redis (local servers by default)
 	@$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests that start no other process (servers, worker, browser)
 	@$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
-bench: install ## Time the content API on a scratch PostgreSQL database (see bench/results.md)
-	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ketamine_bench'" | grep -q 1 || \
-	  createdb -h 127.0.0.1 -U postgres ketamine_bench
-	DJANGO_SETTINGS_MODULE=cms.settings.dev DATABASE_URL=postgres://postgres@127.0.0.1:5432/ketamine_bench \
-	  REDIS_URL=redis://127.0.0.1:6379/14 API_RATE_LIMIT_ANONYMOUS=1000000/minute \
-	  $(VENV)/bin/python -m bench.api_lists
+bench: install varnish wrk ## Benchmark side by side, ratios to bench/results.md (SCALE=100000 for the large content set)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(VENV)/bin/python -m bench --scale $(SCALE) --seconds $(BENCH_SECONDS)
 
 lint: install ## Check style and common mistakes (ruff)
 	$(VENV)/bin/ruff check .

@@ -21,14 +21,18 @@ every change shares one transaction and the generation is renewed once, as it cl
 The log entry is written after the generation row is locked, and the lock is held until the
 transaction commits, so changes commit one at a time and a change's id is its place in commit
 order (see `ContentChange`).
+
+Layers above this one that must hear of each change as it happens (the API purges its CDN)
+register with `on_change`: this layer never imports them.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -37,6 +41,18 @@ from .enums import ChangeAction
 from .models import ContentChange
 
 PUBLIC_ACTIONS = (ChangeAction.PUBLISHED, ChangeAction.UPDATED)
+
+_listeners: list[Callable[[Model], None]] = []
+
+
+def on_change(listener: Callable[[Model], None]) -> None:
+    """Have `listener(item)` called for every change to what the public sees, inside the
+    change's transaction: with the item saved live (a publish), unpublished or deleted, or
+    with the page whose view restriction changed (which hides it and the pages below it;
+    only its id is set). A listener that acts outside the database waits for the commit
+    (`transaction.on_commit`) and must never raise: a publish does not fail for it."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 class _Batch:
@@ -71,7 +87,7 @@ def atomic() -> Iterator[None]:
 def content_saved(item, *, update_fields) -> None:
     """An item was saved: a full save of live content changes what the public sees."""
     if _is_content(item) and item.live and update_fields is None:
-        _public_content_changed()
+        _public_content_changed(item)
 
 
 @transaction.atomic
@@ -85,7 +101,7 @@ def content_published(item) -> None:
 def content_unpublished(item) -> None:
     """Wagtail unpublished an item."""
     if _is_content(item):
-        _public_content_changed()
+        _public_content_changed(item)
     if collections.for_model(type(item)):
         _log(item, ChangeAction.UNPUBLISHED)
 
@@ -95,14 +111,15 @@ def content_deleted(item) -> None:
     """An item was deleted. A page's deletion deletes its row in each table of its type,
     sending one signal per row: only the page's own type (the specific page) counts."""
     if _is_content(item):
-        _public_content_changed()
+        _public_content_changed(item)
     if collections.for_model(type(item)):
         _log(item, ChangeAction.DELETED)
 
 
-def view_restriction_changed() -> None:
-    """A page view restriction was added, changed or removed: it hides pages from the API."""
-    _public_content_changed()
+def view_restriction_changed(page_id: int) -> None:
+    """A page view restriction was added, changed or removed: it hides pages from the API
+    (the page `page_id` and those below it)."""
+    _public_content_changed(Page(pk=page_id))
 
 
 def _is_content(item) -> bool:
@@ -113,12 +130,14 @@ def _is_content(item) -> bool:
     return collections.is_public_model(type(item))
 
 
-def _public_content_changed() -> None:
+def _public_content_changed(item: Model) -> None:
     batch = _open_batch.get()
     if batch is None:
         content_generation.renew()
     else:
         batch.changed = True
+    for listener in _listeners:
+        listener(item)
 
 
 def _log(item, action: ChangeAction) -> ContentChange | None:

@@ -15,7 +15,7 @@ from .translations import prepare_translation
 @receiver(post_save)
 def content_saved(sender, instance, update_fields=None, **kwargs):
     if isinstance(instance, PageViewRestriction):
-        publication.view_restriction_changed()
+        publication.view_restriction_changed(instance.page_id)
     else:
         publication.content_saved(instance, update_fields=update_fields)
 
@@ -35,7 +35,7 @@ def content_unpublished(sender, instance, **kwargs):
 @receiver(post_delete)
 def content_deleted(sender, instance, **kwargs):
     if isinstance(instance, PageViewRestriction):
-        publication.view_restriction_changed()
+        publication.view_restriction_changed(instance.page_id)
     else:
         publication.content_deleted(instance)
 

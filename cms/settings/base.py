@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # Before the response cache: a bad key or a client over its limit is refused even for a
     # cached address, and the cache knows who is asking (api/authentication.py).
     "api.authentication.ApiAccessMiddleware",
+    # Outside the response cache, so a response served from it still names its items to the
+    # CDN that asks (api/cdn).
+    "api.cdn.middleware.SurrogateKeyMiddleware",
     "api.caching.ApiResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -276,6 +279,12 @@ SPECTACULAR_SETTINGS = {
 }
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=0)
 API_CACHE_S_MAXAGE = env.int("API_CACHE_S_MAXAGE", default=60)
+# The CDN in front of the API (deploy/varnish/default.vcl), purged on every publish, unpublish
+# and delete: the addresses its purge (BAN) requests go to, e.g. http://varnish:80/. Empty:
+# nothing is sent, and API_CACHE_S_MAXAGE should stay short. See api/cdn.
+CDN_PURGE_URLS = env.list("CDN_PURGE_URLS", default=[])
+# Seconds a CDN has to answer a purge before the publish goes on without it (logged).
+CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=2)
 # Where the public site shows each item; `html_url` is null when unset. The admin's preview
 # then shows the site's /preview/ page, which reads the draft from the API's preview endpoint.
 PUBLIC_SITE_BASE_URL = env("PUBLIC_SITE_BASE_URL", default="").rstrip("/")

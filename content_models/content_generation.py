@@ -11,6 +11,7 @@ generation (`renew_if_expired`), so no cached response outlives the item.
 import uuid
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .generation import ContentGeneration
@@ -47,6 +48,16 @@ def renew_if_expired() -> ContentGeneration:
     if generation.has_expired_content():
         _renew(generation)
     return generation
+
+
+def expect_expiry(expire_at) -> None:
+    """An item published in a transaction that already renewed the generation expires at
+    `expire_at`: make that the next expiry if it comes sooner (or is the only one)."""
+    if expire_at <= timezone.now():
+        return
+    ContentGeneration.objects.filter(
+        Q(next_expiry__isnull=True) | Q(next_expiry__gt=expire_at), pk=1
+    ).update(next_expiry=expire_at)
 
 
 def _renew(generation: ContentGeneration) -> None:

@@ -1,12 +1,13 @@
 """HTTP caching for the content API: ETags, conditional requests and a shared response cache.
 
 Each 200 is kept in the cache under a key that contains the content generation (a token
-every publish, unpublish and delete renews, in its own transaction, and the first read after
+every publish, unpublish and delete renews, once per transaction, and the first read after
 an item's expiry date renews too: `content_models/content_generation.py`). A change therefore
-makes every cached response unreachable at once, in every process, with nothing to purge;
-and a request whose validators match costs one query (reading the generation) and no
-serialization. The ETag is a hash of the body, so it changes when, and only when, what the
-response shows changes.
+makes every cached response unreachable at once, in every process, with nothing to purge.
+The generation is held in Redis and read in the same round trip as the rate-limit count and
+the response itself (`shared_cache.py`): a cached read, or a request whose validators match
+(304), costs no query, no transaction and no serialization. The ETag is a hash of the body,
+so it changes when, and only when, what the response shows changes.
 
 Responses are also keyed by who is asking (`ApiClient.cache_variant`: anonymous, or a partner
 and the version of its terms), since a partner's scope and attribution text change what a
@@ -15,7 +16,6 @@ A partner's responses are `private`: shared caches keep only the anonymous ones.
 """
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,7 +26,7 @@ from django.utils.http import http_date
 
 from content_models import content_generation
 
-from .authentication import api_client
+from . import shared_cache
 
 CACHED_PREFIX = "/api/v1/"
 # Headers that change what a response shows, and so belong in its cache key and `Vary`.
@@ -63,22 +63,54 @@ def is_personal(response) -> bool:
     )
 
 
+def response_key(request, client_variant: str) -> shared_cache.ResponseKey | None:
+    """Where the response to `request` is cached, for the client `client_variant` names
+    (`ApiClient.cache_variant`); None for a request whose response is never cached."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
+        return None
+    varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
+    # The absolute URI, not only the path: responses carry absolute URLs, so one served
+    # under another host name or scheme must not be answered from this entry.
+    fingerprint = hashlib.sha256(
+        f"{request.build_absolute_uri()}|{varying}|{client_variant}".encode()
+    ).hexdigest()
+    return shared_cache.ResponseKey(before="api:v1:", after=f":{fingerprint}")
+
+
 class ApiResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
+        # Set by `api.authentication.ApiAccessMiddleware`, which runs first (and imports this
+        # module: reading the attribute keeps the two apart). The docs page is not counted,
+        # and so has no client: it is the anonymous one.
+        client = getattr(request, "api_client", None)
+        partner = client.partner if client else None
+        key = response_key(request, client.cache_variant if client else "anonymous")
+        if key is None:
             return self.get_response(request)
 
-        generation = content_generation.current()
+        # The access middleware read the generation and the response with its count.
+        reading = getattr(request, "shared_cache_reading", None)
+        if reading is None or reading.response_key != key:
+            reading = shared_cache.count_and_read(None, key)
+        generation, cached = reading.generation, reading.response
+        look_up = generation is None
+        if generation is None:
+            # Not in Redis (a renewal is committing, its lifetime ended, or Redis is not the
+            # cache): the row, then held in Redis for the next readers.
+            generation = content_generation.from_database()
+            content_generation.store(generation)
         if generation.has_expired_content():
             # An item passed its expiry date since the last change: no save announced it, so
             # the first read after it renews the generation, and no cached response shows it.
             generation = content_generation.renew_if_expired()
-        key = self.cache_key(request, generation.token)
-        cached = cache.get(key)
-        if cached is None:
+            look_up = True
+        entry_key = key.for_generation(generation)
+        if look_up:
+            cached = cache.get(entry_key)
+        if not isinstance(cached, CachedResponse):
             response = self.get_response(request)
             if response.status_code != 200 or response.streaming or is_personal(response):
                 return response
@@ -89,10 +121,10 @@ class ApiResponseCacheMiddleware:
                 etag=f'"{hashlib.sha256(body).hexdigest()[:40]}"',
                 last_modified=generation.changed_at.timestamp(),
             )
-            cache.set(key, cached, timeout=CACHE_SECONDS)
+            cache.set(entry_key, cached, timeout=CACHE_SECONDS)
 
         response = cached.as_response()
-        if api_client(request).partner is None:
+        if partner is None:
             patch_cache_control(
                 response,
                 public=True,
@@ -105,14 +137,3 @@ class ApiResponseCacheMiddleware:
         return get_conditional_response(
             request, etag=cached.etag, last_modified=int(cached.last_modified), response=response
         )
-
-    @staticmethod
-    def cache_key(request, generation: uuid.UUID) -> str:
-        varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
-        # The absolute URI, not only the path: responses carry absolute URLs, so one served
-        # under another host name or scheme must not be answered from this entry.
-        client = api_client(request).cache_variant
-        fingerprint = hashlib.sha256(
-            f"{request.build_absolute_uri()}|{varying}|{client}".encode()
-        ).hexdigest()
-        return f"api:v1:{generation.hex}:{fingerprint}"

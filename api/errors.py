@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.db import connections, transaction
 from django.http import HttpResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -43,7 +44,14 @@ def problem(status: int, detail: str, errors: dict | None = None) -> dict:
 
 def problem_exception_handler(exc, context):
     """DRF's handler, reshaped: every error a view raises becomes problem+json."""
+    # DRF's handler marks any open transaction for rollback, taking it for the view's own
+    # (ATOMIC_REQUESTS). The API's views only read and open none (api/v1/router.py): the
+    # transaction open around one is its caller's (a test's), and not the view's to end.
+    in_transaction = [db for db in connections.all(initialized_only=True) if db.in_atomic_block]
+    rollback_marks = [db.get_rollback() for db in in_transaction]
     response = exception_handler(exc, context)
+    for db, mark in zip(in_transaction, rollback_marks, strict=True):
+        db.set_rollback(mark)
     if response is None:
         return None  # An unexpected error: Django's 500 handler below answers it.
     if isinstance(exc, exceptions.ValidationError):
@@ -79,6 +87,7 @@ def is_api_request(request) -> bool:
 # The API is read-only and takes no cookies, so there is no cross-site request to forge; a
 # CSRF check here would answer a POST with Django's HTML 403 page instead of this 404.
 @csrf_exempt
+@transaction.non_atomic_requests
 def api_not_found(request):
     """404 for an address under /api/ that no endpoint answers (routed last under /api/)."""
     return problem_response(404, f"There is no endpoint at {request.path}.")

@@ -1,10 +1,11 @@
 """Rate limits of the content API: a fixed window per API key, or per address without one.
 
-Counting is django-ratelimit's `get_usage` on the default cache: Redis when `REDIS_URL` is
-set, so every web process shares the counters. Each request is one atomic Redis operation
-(`SET NX` to open a window, `INCR` after that), so however many requests arrive at once,
-exactly `limit` of them in a window see a count within the limit. Without Redis the counters
-are per process (development only).
+Counting is in the default cache: Redis when `REDIS_URL` is set, so every web process shares
+the counters. Each request is one atomic `INCR` inside a Lua script (the first of a window
+sets its expiry), so however many requests arrive at once, exactly `limit` of them in a
+window see a count within the limit. The same script reads the request's cached response
+(`shared_cache.py`): counting and the cache lookup are one round trip. Without Redis the
+counters are per process (development only).
 
 Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each partner tier,
 `syndication.enums.RateLimitTier`); `api/checks.py` refuses to start without a valid one.
@@ -14,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
+
+from . import shared_cache
 
 # The tier of requests that send no key: limited per client address.
 ANONYMOUS_TIER = "anonymous"
@@ -59,23 +61,20 @@ class Quota:
         }
 
 
-def hit(tier: str, identity: str) -> Quota:
-    """Count one request of `identity` (e.g. 'key:12', 'address:192.0.2.1') against its tier."""
+def hit(
+    tier: str, identity: str, *, response_key: shared_cache.ResponseKey | None = None
+) -> tuple[Quota, shared_cache.Reading]:
+    """Count one request of `identity` (e.g. 'key:12', 'address:192.0.2.1') against its tier,
+    and read the cached response at `response_key` in the same round trip."""
     limit, window = parse_rate(settings.API_RATE_LIMITS[tier])
-    usage = get_usage(
-        None,  # only used by key and method functions; the key is given, the method is any
-        group=f"api:{tier}",
-        key=lambda _group, _request: identity,
-        rate=(limit, window),
-        increment=True,
+    reading = shared_cache.count_and_read(
+        shared_cache.Counter(key=f"ratelimit:{tier}:{identity}", window=window), response_key
     )
-    if usage is None:  # RATELIMIT_ENABLE = False
-        return Quota(limit=limit, remaining=limit, reset=window, window=window, exceeded=False)
-    return Quota(
+    quota = Quota(
         limit=limit,
-        remaining=max(0, limit - usage["count"]),
-        # A failed count reports time_left -1 (and is refused): ask to retry in a second.
-        reset=max(1, usage["time_left"]),
+        remaining=max(0, limit - reading.count),
+        reset=max(1, reading.reset),
         window=window,
-        exceeded=usage["should_limit"],
+        exceeded=reading.count > limit,
     )
+    return quota, reading

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import redis.connection
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -186,3 +187,64 @@ def test_a_response_carrying_a_visitors_csrf_token_is_not_shared(admin_client):
     second = Client().get("/api/v1/docs/?script=")
     assert "public" not in first.get("Cache-Control", "")
     assert first.cookies["csrftoken"].value not in second.content.decode()
+
+
+class RedisRoundTrips:
+    """Counts what this process sends to Redis: one packed send is one round trip (a
+    pipeline or a script is one; each command on its own is one)."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        send = redis.connection.AbstractConnection.send_packed_command
+
+        def counting(connection, command, *args, **kwargs):
+            self.count += 1
+            return send(connection, command, *args, **kwargs)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/side-effects/nausea/", "/api/v1/side-effects/?expand=treatment_forms"]
+)
+def test_a_cached_read_touches_no_database(api, nausea, path, django_assert_num_queries):
+    first = api.get(path)
+    with django_assert_num_queries(0):
+        again = api.get(path)
+    assert again.status_code == 200 and again.content == first.content
+
+
+def test_a_304_touches_no_database(api, nausea, django_assert_num_queries):
+    etag = api.get("/api/v1/side-effects/nausea/")["ETag"]
+    with django_assert_num_queries(0):
+        response = api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_the_rate_limit_count_and_the_cache_lookup_are_one_redis_round_trip(
+    api, nausea, monkeypatch
+):
+    etag = api.get("/api/v1/side-effects/nausea/")["ETag"]  # cached, the script loaded
+    round_trips = RedisRoundTrips(monkeypatch)
+    assert api.get("/api/v1/side-effects/nausea/").status_code == 200
+    assert api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert round_trips.count == 2
+
+
+def test_a_committed_publish_puts_the_new_generation_in_redis_for_every_process(
+    nausea, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    content_generation.current()  # held in Redis
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_rename(nausea, "Feeling sick")
+    renewed = content_generation.from_database()
+    with django_assert_num_queries(0):
+        assert content_generation.current() == renewed
+
+
+def test_redis_never_goes_back_to_a_generation_older_than_the_one_it_holds(nausea):
+    old = content_generation.current()
+    publish_rename(nausea, "Feeling sick")
+    new = content_generation.current()  # read from the row, held in Redis
+    content_generation.store(old)  # a reader that read the row before the commit
+    assert content_generation.current() == new != old

@@ -221,9 +221,4 @@ class ApiAccessMiddleware:
 
     @staticmethod
     def too_many_requests(quota: ratelimit.Quota):
-        return problem_response(
-            429,
-            f"Rate limit of {quota.limit} requests in {quota.window} seconds reached; "
-            f"try again in {quota.reset} seconds.",
-            headers={"Retry-After": str(quota.reset)},
-        )
+        return ratelimit.refusal(quota)

@@ -96,17 +96,20 @@ class ApiResponseCacheMiddleware:
         if reading is None or reading.response_key != key:
             reading = shared_cache.count_and_read(None, key)
         generation, cached = reading.generation, reading.response
-        look_up = generation is None
+        # Redis cannot be reached: served from the database, and not stored.
+        use_cache = not reading.redis_unreachable
+        look_up = use_cache and generation is None
         if generation is None:
-            # Not in Redis (a renewal is committing, its lifetime ended, or Redis is not the
-            # cache): the row, then held in Redis for the next readers.
+            # Not in Redis (a renewal is committing, its lifetime ended, Redis was away or is
+            # not the cache): the row, then held in Redis for the next readers.
             generation = content_generation.from_database()
-            content_generation.store(generation)
+            if use_cache:
+                content_generation.store(generation)
         if generation.has_expired_content():
             # An item passed its expiry date since the last change: no save announced it, so
             # the first read after it renews the generation, and no cached response shows it.
             generation = content_generation.renew_if_expired()
-            look_up = True
+            look_up = use_cache
         entry_key = key.for_generation(generation)
         if look_up:
             cached = cache.get(entry_key)
@@ -121,7 +124,8 @@ class ApiResponseCacheMiddleware:
                 etag=f'"{hashlib.sha256(body).hexdigest()[:40]}"',
                 last_modified=generation.changed_at.timestamp(),
             )
-            cache.set(entry_key, cached, timeout=CACHE_SECONDS)
+            if use_cache:
+                cache.set(entry_key, cached, timeout=CACHE_SECONDS)
 
         response = cached.as_response()
         if partner is None:

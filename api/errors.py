@@ -1,8 +1,9 @@
 """One error format for the whole API: RFC 9457 problem details, `application/problem+json`."""
 
+import sys
 from http import HTTPStatus
 
-from django.db import connections, transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 from django.http import HttpResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -69,11 +70,13 @@ def problem_exception_handler(exc, context):
     )
 
 
-def problem_response(status: int, detail: str, headers: dict | None = None) -> HttpResponse:
+def problem_response(
+    status: int, detail: str, headers: dict | None = None, extra: dict | None = None
+) -> HttpResponse:
     """A problem document as a response, for code outside DRF's views (middleware, handlers),
-    rendered as the views' errors are."""
+    rendered as the views' errors are; `extra` adds members (RFC 9457, 3.2)."""
     return HttpResponse(
-        HTMLSafeJSONRenderer().render(problem(status, detail)),
+        HTMLSafeJSONRenderer().render({**problem(status, detail), **(extra or {})}),
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
         headers=headers,
@@ -115,7 +118,27 @@ def permission_denied(request, exception):
 
 
 def server_error(request):
-    """500: an unexpected error."""
+    """500: an unexpected error; 503 with Retry-After when the error is that the database
+    cannot be reached (it is down, restarting, or every connection is busy): the request was
+    fine, and will be answered once the database is back."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        return database_unavailable(request)
     if is_api_request(request):
         return problem_response(500, "The server failed to answer; the error has been logged.")
     return defaults.server_error(request)
+
+
+# What Django raises when it cannot reach the database or loses its connection (psycopg's
+# pool timing out included), as opposed to a query the database refused.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+# Long enough for a database restart or failover, short enough that clients come back soon.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503: the database cannot be reached now."""
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    detail = "The database cannot be reached; try again shortly."
+    if is_api_request(request):
+        return problem_response(503, detail, headers=headers)
+    return HttpResponse(detail, status=503, content_type="text/plain", headers=headers)

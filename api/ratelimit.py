@@ -5,18 +5,23 @@ the counters. Each request is one atomic `INCR` inside a Lua script (the first o
 sets its expiry), so however many requests arrive at once, exactly `limit` of them in a
 window see a count within the limit. The same script reads the request's cached response
 (`shared_cache.py`): counting and the cache lookup are one round trip. Without Redis the
-counters are per process (development only).
+counters are per process (development only). While Redis cannot be reached nothing is
+counted: requests are let through (`API_RATE_LIMIT_FAILURE_MODE = "open"`, the default) or
+refused with 503 (`"closed"`); `cms/cache.py` logs it once per interval.
 
 Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each partner tier,
 `syndication.enums.RateLimitTier`); `api/checks.py` refuses to start without a valid one.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpResponse
 
 from . import shared_cache
+from .errors import problem_response
 
 # The tier of requests that send no key: limited per client address.
 ANONYMOUS_TIER = "anonymous"
@@ -50,9 +55,15 @@ class Quota:
     reset: int  # seconds until the window ends
     window: int  # the window's length in seconds
     exceeded: bool
+    # False when the request could not be counted (Redis cannot be reached): it is then let
+    # through, or refused with 503, as API_RATE_LIMIT_FAILURE_MODE says.
+    counted: bool = True
 
     def headers(self) -> dict[str, str]:
-        """The RateLimit header fields of draft-ietf-httpapi-ratelimit-headers-06."""
+        """The RateLimit header fields of draft-ietf-httpapi-ratelimit-headers-06 (none for a
+        request that was not counted: there is no count to tell)."""
+        if not self.counted:
+            return {}
         return {
             "RateLimit-Limit": str(self.limit),
             "RateLimit-Remaining": str(self.remaining),
@@ -70,6 +81,17 @@ def hit(
     reading = shared_cache.count_and_read(
         shared_cache.Counter(key=f"ratelimit:{tier}:{identity}", window=window), response_key
     )
+    if reading.redis_unreachable:
+        refuse = settings.API_RATE_LIMIT_FAILURE_MODE == "closed"
+        uncounted = Quota(
+            limit=limit,
+            remaining=limit,
+            reset=max(1, math.ceil(settings.REDIS_RETRY_INTERVAL)),
+            window=window,
+            exceeded=refuse,
+            counted=False,
+        )
+        return uncounted, reading
     quota = Quota(
         limit=limit,
         remaining=max(0, limit - reading.count),
@@ -78,3 +100,21 @@ def hit(
         exceeded=reading.count > limit,
     )
     return quota, reading
+
+
+def refusal(quota: Quota) -> HttpResponse:
+    """The answer to a request refused by its rate limit: 429, or 503 when it could not be
+    counted and the limits fail closed."""
+    if not quota.counted:
+        return problem_response(
+            503,
+            "Requests cannot be counted against rate limits now, and are refused until they "
+            f"can; try again in {quota.reset} seconds.",
+            headers={"Retry-After": str(quota.reset)},
+        )
+    return problem_response(
+        429,
+        f"Rate limit of {quota.limit} requests in {quota.window} seconds reached; "
+        f"try again in {quota.reset} seconds.",
+        headers={"Retry-After": str(quota.reset)},
+    )

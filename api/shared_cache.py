@@ -10,6 +10,12 @@ a renewal, or after the entry's lifetime) asks again, after reading the row.
 
 Without Redis (the per-process memory cache of a laptop), the same answers come from the
 cache's ordinary calls, and the generation from the database.
+
+When Redis cannot be reached (`cms/cache.py` says when to try it again), the reading says so:
+nothing was counted (rate limits then fail open or closed, `ratelimit.py`), and the response
+is served from the database, uncached. The first reading after such a failure ignores the
+generation Redis holds: a renewal may have committed meanwhile that Redis was not told of, so
+the generation is read from the database and stored again.
 """
 
 import time
@@ -77,24 +83,39 @@ class Reading:
     generation: Generation | None = None
     response: Any = None
     response_key: ResponseKey | None = None
+    redis_unreachable: bool = False
 
 
 def count_and_read(counter: Counter | None, response_key: ResponseKey | None) -> Reading:
     """Count one request on `counter` and read the generation and, under it, the response
     at `response_key`: one round trip with Redis."""
+    global _failed_since_last_reading
     client = content_generation.redis_client()
     if client is None:
         return _count_and_read_one_by_one(counter, response_key)
     backend = caches["default"]
-    count, reset, generation, response = _COUNT_AND_READ(
-        keys=[backend.make_key(counter.key) if counter else "", content_generation.cache_key()],
-        args=[
-            counter.window if counter else 0,
-            backend.make_key(response_key.before) if response_key else "",
-            response_key.after if response_key else "",
-        ],
-        client=client,
-    )
+    unreachable = Reading(response_key=response_key, redis_unreachable=True)
+    if not getattr(backend, "reachable", lambda: True)():
+        _failed_since_last_reading = True
+        return unreachable
+    try:
+        count, reset, generation, response = _COUNT_AND_READ(
+            keys=[backend.make_key(counter.key) if counter else "", content_generation.cache_key()],
+            args=[
+                counter.window if counter else 0,
+                backend.make_key(response_key.before) if response_key else "",
+                response_key.after if response_key else "",
+            ],
+            client=client,
+        )
+    except content_generation.REDIS_UNREACHABLE as error:
+        if hasattr(backend, "unreachable"):
+            backend.unreachable(error)
+        _failed_since_last_reading = True
+        return unreachable
+    if _failed_since_last_reading:
+        _failed_since_last_reading = False
+        generation = response = None
     return Reading(
         count=count if counter else None,
         reset=reset if counter else None,
@@ -102,6 +123,10 @@ def count_and_read(counter: Counter | None, response_key: ResponseKey | None) ->
         response=backend._cache._serializer.loads(response) if response else None,
         response_key=response_key,
     )
+
+
+# Whether this process failed to reach Redis since its last reading (see the docstring).
+_failed_since_last_reading = False
 
 
 def _count_and_read_one_by_one(counter, response_key) -> Reading:

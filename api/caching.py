@@ -15,21 +15,29 @@ response shows. `api.authentication.ApiAccessMiddleware` runs first and says who
 A partner's responses are `private`: shared caches keep only the anonymous ones.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.settings import api_settings
 
 from content_models import content_generation
 
 from . import shared_cache
+from .renderers import ContentNegotiation
 
 CACHED_PREFIX = "/api/v1/"
-# Headers that change what a response shows, and so belong in its cache key and `Vary`.
+# Headers that change what a response shows, and so belong in `Vary` (the cache key holds
+# what they decide: `negotiated`).
 VARY_HEADERS = ("Accept",)
 # The headers that carry a partner's key. The cache key has the client already; shared caches
 # need them in `Vary` so that a stored anonymous response is never handed to a partner.
@@ -65,16 +73,81 @@ def is_personal(response) -> bool:
 
 def response_key(request, client_variant: str) -> shared_cache.ResponseKey | None:
     """Where the response to `request` is cached, for the client `client_variant` names
-    (`ApiClient.cache_variant`); None for a request whose response is never cached."""
+    (`ApiClient.cache_variant`); None for a request whose response is never cached.
+
+    Keyed by what decides the response, not by how the request spelled it: the media type
+    the request negotiates (not its `Accept` header) and its query in canonical form (not as
+    sent), so that the countless spellings of one request share one entry."""
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
         return None
-    varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
     # The absolute URI, not only the path: responses carry absolute URLs, so one served
     # under another host name or scheme must not be answered from this entry.
-    fingerprint = hashlib.sha256(
-        f"{request.build_absolute_uri()}|{varying}|{client_variant}".encode()
-    ).hexdigest()
+    address = f"{request.build_absolute_uri(request.path)}?{canonical_query(request)}"
+    media_type = negotiated(request)
+    fingerprint = hashlib.sha256(f"{address}|{media_type}|{client_variant}".encode()).hexdigest()
     return shared_cache.ResponseKey(before="api:v1:", after=f":{fingerprint}")
+
+
+def canonical_query(request) -> str:
+    """The query decoded and encoded again, its parameters in order of name: `?b=2&a=1` and
+    `?a=%31&b=2` are one. Values of one name keep their order, which views may read."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+FORMAT_PARAMETER = api_settings.URL_FORMAT_OVERRIDE
+
+
+def negotiated(request) -> str:
+    """The media type the view at the request's address answers it in, as DRF's negotiation
+    picks it from that view's renderers (with the indentation a JSON renderer takes from it:
+    `application/json; indent=2`), or 406. Any two requests with the same outcome get the
+    same response, however they spelled `Accept`."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return ""  # answered 404 by `errors.api_not_found`, never stored
+    return _negotiated(
+        _renderers_of(match.func, tuple(sorted(match.kwargs))),
+        request.headers.get("Accept"),
+        request.GET.get(FORMAT_PARAMETER),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _renderers_of(view, kwarg_names: tuple[str, ...]) -> tuple[type, ...]:
+    """The renderer classes a DRF view offers at an address with these URL arguments (an
+    item's view adds JSON-LD)."""
+    view_class = getattr(view, "cls", None)
+    if view_class is None:
+        return ()
+    instance = view_class(**view.initkwargs)
+    instance.kwargs = dict.fromkeys(kwarg_names, "")
+    instance.request = instance.format_kwarg = None
+    return tuple(type(renderer) for renderer in instance.get_renderers())
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiated(renderers: tuple[type, ...], accept: str | None, format_: str | None) -> str:
+    # What DRF's negotiation reads of a request.
+    request = SimpleNamespace(
+        headers={} if accept is None else {"accept": accept},
+        query_params={} if format_ is None else {FORMAT_PARAMETER: format_},
+    )
+    try:
+        renderer, media_type = ContentNegotiation().select_renderer(
+            request, [renderer() for renderer in renderers]
+        )
+    except NotAcceptable:
+        return "406"
+    indent = renderer.get_indent(media_type, {}) if hasattr(renderer, "get_indent") else None
+    return f"{renderer.media_type};indent={indent}"
+
+
+def do_not_store(response) -> None:
+    """Serve `response` (with its validators) but keep no copy: e.g. a page past the end of
+    a list, one of countless addresses that all show nothing."""
+    response.api_cache_not_stored = True
 
 
 class ApiResponseCacheMiddleware:
@@ -117,6 +190,7 @@ class ApiResponseCacheMiddleware:
             response = self.get_response(request)
             if response.status_code != 200 or response.streaming or is_personal(response):
                 return response
+            use_cache = use_cache and not getattr(response, "api_cache_not_stored", False)
             body = response.content
             cached = CachedResponse(
                 body=body,

@@ -24,7 +24,7 @@ from syndication.models import ApiKey, Partner
 from syndication.selectors import InvalidApiKey, active_api_key
 from syndication.services import record_use
 
-from . import ratelimit
+from . import caching, ratelimit
 from .errors import problem_response
 from .ratelimit import ANONYMOUS_TIER
 
@@ -186,10 +186,15 @@ class ApiAccessMiddleware:
         try:
             client = authenticate(request)
         except InvalidApiKey as error:
-            quota = ratelimit.hit(ANONYMOUS_TIER, address_identity(counted_address(request)))
+            quota, _ = ratelimit.hit(ANONYMOUS_TIER, address_identity(counted_address(request)))
             response = self.too_many_requests(quota) if quota.exceeded else self.unauthorized(error)
             return self.finish(response, quota)
-        quota = ratelimit.hit(client.tier, client.rate_limit_identity)
+        # The count and the response cache's lookup are one round trip with Redis.
+        quota, request.shared_cache_reading = ratelimit.hit(
+            client.tier,
+            client.rate_limit_identity,
+            response_key=caching.response_key(request, client.cache_variant),
+        )
         if quota.exceeded:
             return self.finish(self.too_many_requests(quota), quota)
         request.api_client = client
@@ -216,9 +221,4 @@ class ApiAccessMiddleware:
 
     @staticmethod
     def too_many_requests(quota: ratelimit.Quota):
-        return problem_response(
-            429,
-            f"Rate limit of {quota.limit} requests in {quota.window} seconds reached; "
-            f"try again in {quota.reset} seconds.",
-            headers={"Retry-After": str(quota.reset)},
-        )
+        return ratelimit.refusal(quota)

@@ -1,12 +1,13 @@
 """HTTP caching for the content API: ETags, conditional requests and a shared response cache.
 
 Each 200 is kept in the cache under a key that contains the content generation (a token
-every publish, unpublish and delete renews, in its own transaction, and the first read after
+every publish, unpublish and delete renews, once per transaction, and the first read after
 an item's expiry date renews too: `content_models/content_generation.py`). A change therefore
-makes every cached response unreachable at once, in every process, with nothing to purge;
-and a request whose validators match costs one query (reading the generation) and no
-serialization. The ETag is a hash of the body, so it changes when, and only when, what the
-response shows changes.
+makes every cached response unreachable at once, in every process, with nothing to purge.
+The generation is held in Redis and read in the same round trip as the rate-limit count and
+the response itself (`shared_cache.py`): a cached read, or a request whose validators match
+(304), costs no query, no transaction and no serialization. The ETag is a hash of the body,
+so it changes when, and only when, what the response shows changes.
 
 Responses are also keyed by who is asking (`ApiClient.cache_variant`: anonymous, or a partner
 and the version of its terms), since a partner's scope and attribution text change what a
@@ -14,22 +15,29 @@ response shows. `api.authentication.ApiAccessMiddleware` runs first and says who
 A partner's responses are `private`: shared caches keep only the anonymous ones.
 """
 
+import functools
 import hashlib
-import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.settings import api_settings
 
 from content_models import content_generation
 
-from .authentication import api_client
+from . import shared_cache
+from .renderers import ContentNegotiation
 
 CACHED_PREFIX = "/api/v1/"
-# Headers that change what a response shows, and so belong in its cache key and `Vary`.
+# Headers that change what a response shows, and so belong in `Vary` (the cache key holds
+# what they decide: `negotiated`).
 VARY_HEADERS = ("Accept",)
 # The headers that carry a partner's key. The cache key has the client already; shared caches
 # need them in `Vary` so that a stored anonymous response is never handed to a partner.
@@ -63,25 +71,126 @@ def is_personal(response) -> bool:
     )
 
 
+def response_key(request, client_variant: str) -> shared_cache.ResponseKey | None:
+    """Where the response to `request` is cached, for the client `client_variant` names
+    (`ApiClient.cache_variant`); None for a request whose response is never cached.
+
+    Keyed by what decides the response, not by how the request spelled it: the media type
+    the request negotiates (not its `Accept` header) and its query in canonical form (not as
+    sent), so that the countless spellings of one request share one entry."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
+        return None
+    # The absolute URI, not only the path: responses carry absolute URLs, so one served
+    # under another host name or scheme must not be answered from this entry.
+    address = f"{request.build_absolute_uri(request.path)}?{canonical_query(request)}"
+    media_type = negotiated(request)
+    fingerprint = hashlib.sha256(f"{address}|{media_type}|{client_variant}".encode()).hexdigest()
+    return shared_cache.ResponseKey(before="api:v1:", after=f":{fingerprint}")
+
+
+def canonical_query(request) -> str:
+    """The query decoded and encoded again, its parameters in order of name: `?b=2&a=1` and
+    `?a=%31&b=2` are one. Values of one name keep their order, which views may read."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+FORMAT_PARAMETER = api_settings.URL_FORMAT_OVERRIDE
+
+
+def negotiated(request) -> str:
+    """The media type the view at the request's address answers it in, as DRF's negotiation
+    picks it from that view's renderers (with the indentation a JSON renderer takes from it:
+    `application/json; indent=2`), or 406. Any two requests with the same outcome get the
+    same response, however they spelled `Accept`."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return ""  # answered 404 by `errors.api_not_found`, never stored
+    return _negotiated(
+        _renderers_of(match.func, tuple(sorted(match.kwargs))),
+        request.headers.get("Accept"),
+        request.GET.get(FORMAT_PARAMETER),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _renderers_of(view, kwarg_names: tuple[str, ...]) -> tuple[type, ...]:
+    """The renderer classes a DRF view offers at an address with these URL arguments (an
+    item's view adds JSON-LD)."""
+    view_class = getattr(view, "cls", None)
+    if view_class is None:
+        return ()
+    instance = view_class(**view.initkwargs)
+    instance.kwargs = dict.fromkeys(kwarg_names, "")
+    instance.request = instance.format_kwarg = None
+    return tuple(type(renderer) for renderer in instance.get_renderers())
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiated(renderers: tuple[type, ...], accept: str | None, format_: str | None) -> str:
+    # What DRF's negotiation reads of a request.
+    request = SimpleNamespace(
+        headers={} if accept is None else {"accept": accept},
+        query_params={} if format_ is None else {FORMAT_PARAMETER: format_},
+    )
+    try:
+        renderer, media_type = ContentNegotiation().select_renderer(
+            request, [renderer() for renderer in renderers]
+        )
+    except NotAcceptable:
+        return "406"
+    indent = renderer.get_indent(media_type, {}) if hasattr(renderer, "get_indent") else None
+    return f"{renderer.media_type};indent={indent}"
+
+
+def do_not_store(response) -> None:
+    """Serve `response` (with its validators) but keep no copy: e.g. a page past the end of
+    a list, one of countless addresses that all show nothing."""
+    response.api_cache_not_stored = True
+
+
 class ApiResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
+        # Set by `api.authentication.ApiAccessMiddleware`, which runs first (and imports this
+        # module: reading the attribute keeps the two apart). The docs page is not counted,
+        # and so has no client: it is the anonymous one.
+        client = getattr(request, "api_client", None)
+        partner = client.partner if client else None
+        key = response_key(request, client.cache_variant if client else "anonymous")
+        if key is None:
             return self.get_response(request)
 
-        generation = content_generation.current()
+        # The access middleware read the generation and the response with its count.
+        reading = getattr(request, "shared_cache_reading", None)
+        if reading is None or reading.response_key != key:
+            reading = shared_cache.count_and_read(None, key)
+        generation, cached = reading.generation, reading.response
+        # Redis cannot be reached: served from the database, and not stored.
+        use_cache = not reading.redis_unreachable
+        look_up = use_cache and generation is None
+        if generation is None:
+            # Not in Redis (a renewal is committing, its lifetime ended, Redis was away or is
+            # not the cache): the row, then held in Redis for the next readers.
+            generation = content_generation.from_database()
+            if use_cache:
+                content_generation.store(generation)
         if generation.has_expired_content():
             # An item passed its expiry date since the last change: no save announced it, so
             # the first read after it renews the generation, and no cached response shows it.
             generation = content_generation.renew_if_expired()
-        key = self.cache_key(request, generation.token)
-        cached = cache.get(key)
-        if cached is None:
+            look_up = use_cache
+        entry_key = key.for_generation(generation)
+        if look_up:
+            cached = cache.get(entry_key)
+        if not isinstance(cached, CachedResponse):
             response = self.get_response(request)
             if response.status_code != 200 or response.streaming or is_personal(response):
                 return response
+            use_cache = use_cache and not getattr(response, "api_cache_not_stored", False)
             body = response.content
             cached = CachedResponse(
                 body=body,
@@ -89,10 +198,11 @@ class ApiResponseCacheMiddleware:
                 etag=f'"{hashlib.sha256(body).hexdigest()[:40]}"',
                 last_modified=generation.changed_at.timestamp(),
             )
-            cache.set(key, cached, timeout=CACHE_SECONDS)
+            if use_cache:
+                cache.set(entry_key, cached, timeout=CACHE_SECONDS)
 
         response = cached.as_response()
-        if api_client(request).partner is None:
+        if partner is None:
             patch_cache_control(
                 response,
                 public=True,
@@ -105,14 +215,3 @@ class ApiResponseCacheMiddleware:
         return get_conditional_response(
             request, etag=cached.etag, last_modified=int(cached.last_modified), response=response
         )
-
-    @staticmethod
-    def cache_key(request, generation: uuid.UUID) -> str:
-        varying = "|".join(request.headers.get(name, "") for name in VARY_HEADERS)
-        # The absolute URI, not only the path: responses carry absolute URLs, so one served
-        # under another host name or scheme must not be answered from this entry.
-        client = api_client(request).cache_variant
-        fingerprint = hashlib.sha256(
-            f"{request.build_absolute_uri()}|{varying}|{client}".encode()
-        ).hexdigest()
-        return f"api:v1:{generation.hex}:{fingerprint}"

@@ -1,5 +1,6 @@
 from rest_framework import pagination
 
+from . import caching
 from .query_parameters import whole_number
 
 
@@ -14,6 +15,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     def get_offset(self, request):
         return whole_number(request, self.offset_query_param, 0, 0, None)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.offset and self.offset >= self.count:
+            # Past the end: every offset there shows the same nothing, and storing each
+            # would let anyone fill the cache.
+            caching.do_not_store(response)
+        return response
 
     def get_schema_operation_parameters(self, view):
         # DRF's own say only "an integer"; the bounds are part of the contract.

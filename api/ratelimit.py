@@ -1,20 +1,27 @@
 """Rate limits of the content API: a fixed window per API key, or per address without one.
 
-Counting is django-ratelimit's `get_usage` on the default cache: Redis when `REDIS_URL` is
-set, so every web process shares the counters. Each request is one atomic Redis operation
-(`SET NX` to open a window, `INCR` after that), so however many requests arrive at once,
-exactly `limit` of them in a window see a count within the limit. Without Redis the counters
-are per process (development only).
+Counting is in the default cache: Redis when `REDIS_URL` is set, so every web process shares
+the counters. Each request is one atomic `INCR` inside a Lua script (the first of a window
+sets its expiry), so however many requests arrive at once, exactly `limit` of them in a
+window see a count within the limit. The same script reads the request's cached response
+(`shared_cache.py`): counting and the cache lookup are one round trip. Without Redis the
+counters are per process (development only). While Redis cannot be reached nothing is
+counted: requests are let through (`API_RATE_LIMIT_FAILURE_MODE = "open"`, the default) or
+refused with 503 (`"closed"`); `cms/cache.py` logs it once per interval.
 
 Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each partner tier,
 `syndication.enums.RateLimitTier`); `api/checks.py` refuses to start without a valid one.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
+from django.http import HttpResponse
+
+from . import shared_cache
+from .errors import problem_response
 
 # The tier of requests that send no key: limited per client address.
 ANONYMOUS_TIER = "anonymous"
@@ -48,9 +55,15 @@ class Quota:
     reset: int  # seconds until the window ends
     window: int  # the window's length in seconds
     exceeded: bool
+    # False when the request could not be counted (Redis cannot be reached): it is then let
+    # through, or refused with 503, as API_RATE_LIMIT_FAILURE_MODE says.
+    counted: bool = True
 
     def headers(self) -> dict[str, str]:
-        """The RateLimit header fields of draft-ietf-httpapi-ratelimit-headers-06."""
+        """The RateLimit header fields of draft-ietf-httpapi-ratelimit-headers-06 (none for a
+        request that was not counted: there is no count to tell)."""
+        if not self.counted:
+            return {}
         return {
             "RateLimit-Limit": str(self.limit),
             "RateLimit-Remaining": str(self.remaining),
@@ -59,23 +72,49 @@ class Quota:
         }
 
 
-def hit(tier: str, identity: str) -> Quota:
-    """Count one request of `identity` (e.g. 'key:12', 'address:192.0.2.1') against its tier."""
+def hit(
+    tier: str, identity: str, *, response_key: shared_cache.ResponseKey | None = None
+) -> tuple[Quota, shared_cache.Reading]:
+    """Count one request of `identity` (e.g. 'key:12', 'address:192.0.2.1') against its tier,
+    and read the cached response at `response_key` in the same round trip."""
     limit, window = parse_rate(settings.API_RATE_LIMITS[tier])
-    usage = get_usage(
-        None,  # only used by key and method functions; the key is given, the method is any
-        group=f"api:{tier}",
-        key=lambda _group, _request: identity,
-        rate=(limit, window),
-        increment=True,
+    reading = shared_cache.count_and_read(
+        shared_cache.Counter(key=f"ratelimit:{tier}:{identity}", window=window), response_key
     )
-    if usage is None:  # RATELIMIT_ENABLE = False
-        return Quota(limit=limit, remaining=limit, reset=window, window=window, exceeded=False)
-    return Quota(
+    if reading.redis_unreachable:
+        refuse = settings.API_RATE_LIMIT_FAILURE_MODE == "closed"
+        uncounted = Quota(
+            limit=limit,
+            remaining=limit,
+            reset=max(1, math.ceil(settings.REDIS_RETRY_INTERVAL)),
+            window=window,
+            exceeded=refuse,
+            counted=False,
+        )
+        return uncounted, reading
+    quota = Quota(
         limit=limit,
-        remaining=max(0, limit - usage["count"]),
-        # A failed count reports time_left -1 (and is refused): ask to retry in a second.
-        reset=max(1, usage["time_left"]),
+        remaining=max(0, limit - reading.count),
+        reset=max(1, reading.reset),
         window=window,
-        exceeded=usage["should_limit"],
+        exceeded=reading.count > limit,
+    )
+    return quota, reading
+
+
+def refusal(quota: Quota) -> HttpResponse:
+    """The answer to a request refused by its rate limit: 429, or 503 when it could not be
+    counted and the limits fail closed."""
+    if not quota.counted:
+        return problem_response(
+            503,
+            "Requests cannot be counted against rate limits now, and are refused until they "
+            f"can; try again in {quota.reset} seconds.",
+            headers={"Retry-After": str(quota.reset)},
+        )
+    return problem_response(
+        429,
+        f"Rate limit of {quota.limit} requests in {quota.window} seconds reached; "
+        f"try again in {quota.reset} seconds.",
+        headers={"Retry-After": str(quota.reset)},
     )

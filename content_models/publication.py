@@ -7,16 +7,22 @@ generation (`content_generation.py`: every cached API response becomes unreachab
 an item of a collection, logs a `ContentChange` that partners' sync and webhooks follow, all
 in the change's own transaction.
 
-The generation is renewed once per change, where what the public sees changes in the
-database:
+The generation is renewed once per transaction, at the first change in it that alters what
+the public sees in the database:
 - a live item saved in full: Wagtail's publish does that (and so does a direct save of a
   live item, outside the publish flow). A partial save is Wagtail's own bookkeeping (saving a
   draft records its revision on the item; locking an item) and changes nothing public, so
   saving a draft renews nothing;
 - an item unpublished or deleted;
 - a page view restriction added, changed or removed (it hides pages).
-Publishing then only logs. Inside `atomic()` (the scheduled-publishing run, the demo loader)
-every change shares one transaction and the generation is renewed once, as it closes.
+Publishing then only logs. Every later change in the same transaction (a bulk publish, the
+scheduled-publishing run, the demo loader, a workflow approving several items) renews
+nothing: no reader outside the transaction sees any of its changes before it commits, and the
+one new token becomes visible to all of them at once, when it does. A later change only moves
+the next expiry earlier when the item it publishes expires sooner. A transaction is known by
+a marker left in its commit hooks (`transaction.on_commit`): Django drops the hooks of a
+transaction, or of a savepoint, that rolls back, so a renewal rolled back is made again by
+the next change.
 
 The log entry is written after the generation row is locked, and the lock is held until the
 transaction commits, so changes commit one at a time and a change's id is its place in commit
@@ -26,9 +32,7 @@ Layers above this one that must hear of each change as it happens (the API purge
 register with `on_change`: this layer never imports them.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -55,33 +59,11 @@ def on_change(listener: Callable[[Model], None]) -> None:
         _listeners.append(listener)
 
 
-class _Batch:
-    """The changes of one `atomic()` block: whether any needs the generation renewed."""
-
-    changed = False
-
-
-_open_batch: ContextVar[_Batch | None] = ContextVar("open_publication_batch", default=None)
-
-
-@contextmanager
-def atomic() -> Iterator[None]:
-    """One transaction for many changes, which renews the content generation once, as it
-    closes (still inside the transaction), if anything in it changed what the public sees.
-    Inside another `atomic()` it is part of that one."""
-    if _open_batch.get() is not None:
-        with transaction.atomic():
-            yield
-        return
-    batch = _Batch()
-    token = _open_batch.set(batch)
-    try:
-        with transaction.atomic():
-            yield
-            if batch.changed:
-                content_generation.renew()
-    finally:
-        _open_batch.reset(token)
+def atomic():
+    """One transaction for many changes (all or nothing), which renews the content
+    generation once, at its first public change. Inside another transaction it is part of
+    that one."""
+    return transaction.atomic()
 
 
 def content_saved(item, *, update_fields) -> None:
@@ -131,13 +113,40 @@ def _is_content(item) -> bool:
 
 
 def _public_content_changed(item: Model) -> None:
-    batch = _open_batch.get()
-    if batch is None:
+    if not _renewed_in_this_transaction():
         content_generation.renew()
-    else:
-        batch.changed = True
+        transaction.on_commit(_generation_renewed)
+    elif expire_at := getattr(item, "expire_at", None):
+        content_generation.expect_expiry(expire_at)
     for listener in _listeners:
         listener(item)
+
+
+def _generation_renewed() -> None:
+    """The marker left in a transaction's commit hooks once it renewed the generation; runs
+    (doing nothing) when it commits."""
+
+
+def _renewed_in_this_transaction() -> bool:
+    """Whether the generation was renewed earlier in the transaction this change is part of.
+
+    The transaction is the outermost atomic block. Inside a test's own rolled-back
+    transaction (Django's test case marks its blocks `_from_testcase`), it is the outermost
+    block the code under test opened, if that is a savepoint; otherwise each change counts
+    as its own transaction, as it would in autocommit.
+    """
+    connection = transaction.get_connection()
+    for index, block in enumerate(connection.atomic_blocks):
+        if block._from_testcase:
+            continue
+        savepoint = connection.savepoint_ids[index - 1] if index else None
+        if index and savepoint is None:
+            return False
+        return any(
+            hook is _generation_renewed and (savepoint is None or savepoint in savepoints)
+            for savepoints, hook, _robust in connection.run_on_commit
+        )
+    return False
 
 
 def _log(item, action: ChangeAction) -> ContentChange | None:

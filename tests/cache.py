@@ -6,10 +6,10 @@ and rate-limit counts never reach another, and a test that empties the cache lea
 other worker's test running at the same time alone.
 """
 
-from django.core.cache.backends.redis import RedisCache
+from cms.cache import ResilientRedisCache
 
 
-class WorkerRedisCache(RedisCache):
+class WorkerRedisCache(ResilientRedisCache):
     def clear(self):
         client = self._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{self.key_prefix}:*"))

@@ -43,10 +43,10 @@ def database_url(name: str) -> str:
 def copy_database(source: str, name: str) -> None:
     """Create database `name` as a copy of `source`, replacing any left by an interrupted run.
 
-    PostgreSQL copies only a database nobody is connected to: this process's connection is
+    PostgreSQL copies only a database nobody is connected to: this process's connections are
     closed first (it reconnects on its next query).
     """
-    connection.close()
+    disconnect()
     drop_database(name)
     run_maintenance_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
 
@@ -59,10 +59,18 @@ def drop_database(name: str) -> None:
 def connected_to(name: str):
     """Point this process's default connection at database `name` for a while, then back."""
     original = connection.settings_dict["NAME"]
-    connection.close()
+    disconnect()
     connection.settings_dict["NAME"] = name
     try:
         yield
     finally:
-        connection.close()
+        disconnect()
         connection.settings_dict["NAME"] = original
+
+
+def disconnect() -> None:
+    """Close this process's connections to the database: its own and the idle ones of its
+    pool, which was made for the database the settings named then, and is made again for
+    the next one on the next query."""
+    connection.close()
+    connection.close_pool()

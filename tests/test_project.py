@@ -5,18 +5,21 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
 
 import pytest
+import redis
 import yaml
 from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.core.management.base import SystemCheckError
 from gunicorn.config import Config as GunicornConfig
 
 from api.ratelimit import parse_rate
+from tests.processes import free_port, start, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -310,6 +313,50 @@ def test_the_project_waits_for_a_healthy_database_and_the_background_jobs_restar
         # After web, which runs the migrations their tables need; and back after a crash.
         assert "web" in SERVICES[background]["depends_on"]
         assert SERVICES[background]["restart"] == "unless-stopped"
+
+
+def byte_size(value: str) -> int:
+    """'256mb', '384m', '1gb' as bytes, as Redis and Compose read sizes."""
+    number, unit = re.fullmatch(r"(\d+)\s*([kmg]?)b?", value.lower()).groups()
+    return int(number) * 1024 ** " kmg".index(unit or " ")
+
+
+@pytest.mark.slow
+def test_compose_redis_is_bounded_in_memory_and_drops_old_keys_rather_than_refuse_writes(
+    tmp_path,
+):
+    """redis-server run with the arguments Compose gives it (and a small memory to fill)."""
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server).")
+    (program,) = programs_of("redis")
+    arguments = [interpolated(argument) for argument in program[1:]]
+    maxmemory = byte_size(arguments[arguments.index("--maxmemory") + 1])
+    assert 0 < maxmemory < byte_size(interpolated(SERVICES["redis"]["mem_limit"]))
+
+    port = free_port()
+    server = start(
+        [redis_server, *arguments, "--port", str(port), "--bind", "127.0.0.1"],
+        tmp_path / "redis.log",
+    )
+    try:
+        client = redis.Redis(port=port)
+        assert wait_for(lambda: _answers(client), timeout=15)
+        assert client.config_get("maxmemory") == {"maxmemory": str(maxmemory)}
+        client.config_set("maxmemory", "2mb")  # the same policy, sooner full
+        for number in range(4000):  # 4 MB of cached responses
+            client.set(f"response:{number}", b"x" * 1024)
+        assert client.dbsize() < 4000  # the oldest were dropped; no write was refused
+        assert client.get("response:3999") is not None
+    finally:
+        stop(server)
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except redis.exceptions.ConnectionError:
+        return False
 
 
 SETTINGS_REPORT = """

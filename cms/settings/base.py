@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,10 +31,27 @@ DATABASE_URL = env("DATABASE_URL", default="")
 DATABASES = {
     "default": {
         **env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # A publish and the content-generation bump it causes commit together or not at all.
+        # A write made by an admin view commits whole or not at all. The API only reads: its
+        # views open no transaction (`api/v1/router.py`), and a cached read touches no database.
         "ATOMIC_REQUESTS": True,
     },
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connections are reused, not opened per request (a new PostgreSQL connection costs more
+    # than a whole cached read): psycopg's pool, one per process, checked before each use so
+    # that connections broken by a database restart are replaced, not handed to a request.
+    # A request waits at most DATABASE_POOL_TIMEOUT seconds for a connection; while the
+    # database is down that is how long it takes to answer 503.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        "pool": {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=3),
+        },
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default must stand an editor's save racing the admin's autosave. A
     # transaction that reads before it writes (every request here is one) would otherwise
@@ -51,10 +69,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis when REDIS_URL is set, so every web process shares one cache; otherwise per process.
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        # Redis is a cache and a counter, not something to wait for: a stopped or unreachable
+        # Redis costs a request milliseconds, and the request goes on without it (no retry;
+        # cms/cache.py).
+        "BACKEND": "cms.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+            "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+        },
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# After failing to reach Redis, leave it alone this many seconds (then try again); log that
+# it cannot be reached at most once per REDIS_WARNING_INTERVAL seconds.
+REDIS_RETRY_INTERVAL = env.float("REDIS_RETRY_INTERVAL", default=1)
+REDIS_WARNING_INTERVAL = env.float("REDIS_WARNING_INTERVAL", default=60)
+# How long Redis holds the content generation before a reader reads it from the database
+# again (content_models/content_generation.py: the one bound on a renewal Redis missed).
+CONTENT_GENERATION_CACHE_SECONDS = env.int("CONTENT_GENERATION_CACHE_SECONDS", default=60)
 
 INSTALLED_APPS = [
     "cms",
@@ -317,6 +352,12 @@ API_RATE_LIMITS = {
     "standard": env("API_RATE_LIMIT_STANDARD", default="600/minute"),
     "premium": env("API_RATE_LIMIT_PREMIUM", default="3000/minute"),
 }
+# While Redis cannot be reached, requests cannot be counted: 'open' lets them through
+# uncounted (the API keeps serving), 'closed' refuses them with 503 (no client can exceed
+# its limit). https://www.rfc-editor.org/rfc/rfc9110#name-503-service-unavailable
+API_RATE_LIMIT_FAILURE_MODE = env("API_RATE_LIMIT_FAILURE_MODE", default="open")
+if API_RATE_LIMIT_FAILURE_MODE not in ("open", "closed"):
+    raise ImproperlyConfigured("API_RATE_LIMIT_FAILURE_MODE must be 'open' or 'closed'.")
 # How many proxies in front of the server append to X-Forwarded-For; 0 means clients connect
 # directly and REMOTE_ADDR is their address. See api.authentication.client_address.
 API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)

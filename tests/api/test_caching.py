@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+import redis.connection
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -203,3 +205,136 @@ def test_a_response_carrying_a_visitors_csrf_token_is_not_shared(admin_client):
     second = Client().get("/api/v1/docs/?script=")
     assert "public" not in first.get("Cache-Control", "")
     assert first.cookies["csrftoken"].value not in second.content.decode()
+
+
+class RedisRoundTrips:
+    """Counts what this process sends to Redis: one packed send is one round trip (a
+    pipeline or a script is one; each command on its own is one)."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        send = redis.connection.AbstractConnection.send_packed_command
+
+        def counting(connection, command, *args, **kwargs):
+            self.count += 1
+            return send(connection, command, *args, **kwargs)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/side-effects/nausea/", "/api/v1/side-effects/?expand=treatment_forms"]
+)
+def test_a_cached_read_touches_no_database(api, nausea, path, django_assert_num_queries):
+    first = api.get(path)
+    with django_assert_num_queries(0):
+        again = api.get(path)
+    assert again.status_code == 200 and again.content == first.content
+
+
+def test_a_304_touches_no_database(api, nausea, django_assert_num_queries):
+    etag = api.get("/api/v1/side-effects/nausea/")["ETag"]
+    with django_assert_num_queries(0):
+        response = api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_the_rate_limit_count_and_the_cache_lookup_are_one_redis_round_trip(
+    api, nausea, monkeypatch
+):
+    etag = api.get("/api/v1/side-effects/nausea/")["ETag"]  # cached, the script loaded
+    round_trips = RedisRoundTrips(monkeypatch)
+    assert api.get("/api/v1/side-effects/nausea/").status_code == 200
+    assert api.get("/api/v1/side-effects/nausea/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert round_trips.count == 2
+
+
+def test_a_committed_publish_puts_the_new_generation_in_redis_for_every_process(
+    nausea, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    content_generation.current()  # held in Redis
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_rename(nausea, "Feeling sick")
+    renewed = content_generation.from_database()
+    with django_assert_num_queries(0):
+        assert content_generation.current() == renewed
+
+
+def test_redis_never_goes_back_to_a_generation_older_than_the_one_it_holds(nausea):
+    old = content_generation.current()
+    publish_rename(nausea, "Feeling sick")
+    new = content_generation.current()  # read from the row, held in Redis
+    content_generation.store(old)  # a reader that read the row before the commit
+    assert content_generation.current() == new != old
+
+
+def cached_responses() -> int:
+    """How many responses the response cache holds (this worker's keys only)."""
+    pattern = cache.make_key("api:v1:*")
+    return sum(1 for _ in cache._cache.get_client(write=True).scan_iter(match=pattern))
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/json",
+        "application/json, text/plain",
+        "application/*",
+        "text/html, application/json;q=0.9, */*;q=0.8",
+        "application/json; charset=utf-8",
+    ],
+)
+def test_every_accept_header_that_gets_json_shares_one_cached_response(api, nausea, accept):
+    first = api.get("/api/v1/side-effects/")
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    again = api.get("/api/v1/side-effects/", **headers)
+    assert again.content == first.content and again["Content-Type"] == "application/json"
+    assert cached_responses() == 1
+
+
+def test_json_ld_and_json_of_an_item_are_cached_apart(api, nausea):
+    json = api.get("/api/v1/side-effects/nausea/")
+    linked_data = api.get("/api/v1/side-effects/nausea/", HTTP_ACCEPT="application/ld+json")
+    by_format = api.get("/api/v1/side-effects/nausea/?format=jsonld")
+    assert json["Content-Type"] == "application/json"
+    assert linked_data["Content-Type"] == by_format["Content-Type"] == "application/ld+json"
+    assert linked_data.content == by_format.content != json.content
+    assert cached_responses() == 3  # ?format=jsonld is another address (links carry it)
+
+
+def test_indented_json_is_cached_apart_from_compact_json(api, nausea):
+    compact = api.get("/api/v1/side-effects/nausea/")
+    indented = api.get("/api/v1/side-effects/nausea/", HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content != compact.content
+    assert indented.json() == compact.json()
+
+
+def test_one_query_however_its_parameters_are_ordered_or_encoded_is_one_cached_response(
+    api, nausea
+):
+    spellings = [
+        "/api/v1/side-effects/?limit=5&offset=0&search=nausea",
+        "/api/v1/side-effects/?search=nausea&offset=0&limit=5",
+        "/api/v1/side-effects/?offset=%30&limit=5&search=n%61usea",
+    ]
+    bodies = {api.get(path).content for path in spellings}
+    assert len(bodies) == 1
+    assert cached_responses() == 1
+
+
+def test_a_page_past_the_end_of_a_list_is_served_but_not_stored(api, nausea):
+    past_the_end = api.get("/api/v1/side-effects/?offset=1000")
+    assert past_the_end.status_code == 200 and past_the_end.json()["results"] == []
+    assert past_the_end["ETag"]
+    assert cached_responses() == 0
+    assert api.get("/api/v1/side-effects/?offset=0").status_code == 200
+    assert cached_responses() == 1
+
+
+def test_the_openapi_document_in_yaml_and_in_json_is_cached_apart(api):
+    yaml = api.get("/api/v1/schema/")
+    json = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert json.json()["openapi"] and yaml.content != json.content

@@ -10,8 +10,11 @@ def test_healthz_answers_while_the_process_runs(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_answers_ok_when_the_database_answers(client):
-    assert client.get("/readyz").json() == {"status": "ok"}
+def test_readyz_reports_each_dependency(client):
+    assert client.get("/readyz").json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok"},
+    }
 
 
 def test_readyz_is_503_problem_when_the_database_does_not(client, monkeypatch):
@@ -22,6 +25,7 @@ def test_readyz_is_503_problem_when_the_database_does_not(client, monkeypatch):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["checks"] == {"database": "unreachable", "redis": "ok"}
 
 
 def test_public_reads_are_allowed_from_any_origin(client):

@@ -1,4 +1,4 @@
-"""The publication service: one renewal of the content generation per change, none for a
+"""The publication service: one renewal of the content generation per transaction, none for a
 draft, one for a whole scheduled-publishing run, and one for readers that meet an expiry."""
 
 import datetime
@@ -39,6 +39,51 @@ def test_a_publish_renews_the_generation_once():
     with CaptureQueriesContext(connection) as queries:
         faq.save_revision().publish()
     assert renewals(queries) == 1
+
+
+def test_a_transaction_publishing_several_items_renews_the_generation_once():
+    faqs = [FAQFactory(live=False) for _ in range(3)]
+    article = ArticlePageFactory(live=False)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        for faq in faqs:
+            faq.save_revision().publish()
+        article.save_revision().publish()
+        faqs[0].unpublish()
+    assert renewals(queries) == 1
+
+
+def test_each_transaction_renews_the_generation_once_of_its_own():
+    first, second = FAQFactory(live=False), FAQFactory(live=False)
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():
+            first.save_revision().publish()
+        with transaction.atomic():
+            second.save_revision().publish()
+    assert renewals(queries) == 2
+
+
+def test_a_renewal_rolled_back_with_its_change_is_made_again_by_the_next_change():
+    first, second = FAQFactory(live=False), FAQFactory(live=False)
+    before = ContentGeneration.objects.get().token
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        try:
+            with transaction.atomic():
+                first.save_revision().publish()
+                raise RuntimeError("the editor's request failed")
+        except RuntimeError:
+            pass
+        second.save_revision().publish()
+    assert renewals(queries) == 2
+    assert ContentGeneration.objects.get().token != before
+
+
+def test_a_later_publish_in_the_transaction_brings_the_next_expiry_forward():
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    first, second = FAQFactory(live=False), FAQFactory(live=False, expire_at=soon)
+    with transaction.atomic():
+        first.save_revision().publish()
+        second.save_revision().publish()
+    assert ContentGeneration.objects.get().next_expiry == soon
 
 
 def test_unpublishing_and_deleting_an_article_renew_once_each():

@@ -1,7 +1,9 @@
+import logging
 import warnings
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
@@ -25,7 +27,9 @@ class Command(BaseCommand):
             # The server's maintenance database, as Django's test runner uses it: the project's
             # own database need not exist yet when the tests create theirs. When the server is
             # down Django warns at length before failing; the one line below says it all.
-            with warnings.catch_warnings():
+            # Nor do the connection pool's warnings of each attempt it makes (the database's
+            # cursor comes from the pool when the maintenance database cannot be reached).
+            with warnings.catch_warnings(), _silenced(logging.getLogger("psycopg.pool")):
                 warnings.simplefilter("ignore", RuntimeWarning)
                 with connection._nodb_cursor():
                     pass
@@ -38,7 +42,8 @@ class Command(BaseCommand):
 
         if settings.REDIS_URL:
             try:
-                cache.get("check_services")
+                # The client itself: the cache takes an unreachable Redis for a miss.
+                caches["default"]._cache.get_client(write=True).ping()
             except Exception as error:  # redis-py raises its own ConnectionError family
                 raise CommandError(
                     f"Redis is not reachable at {settings.REDIS_URL} ({_last_line(error)}). "
@@ -50,3 +55,13 @@ class Command(BaseCommand):
 def _last_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[-1].strip() if text else type(error).__name__
+
+
+@contextmanager
+def _silenced(logger: logging.Logger):
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

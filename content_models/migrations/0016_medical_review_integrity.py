@@ -28,7 +28,7 @@ def mark_demo_reviewer_and_tie_reviews_to_their_text(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content_models', '0017_screener'),
+        ('content_models', '0015_screener'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -76,7 +76,11 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         # so without the locale `initial` reads from one.
         if getattr(self, "swagger_fake_view", False):
             return self.collection.model.objects.none()
-        return live_items(self.collection.model, locale=self.locale)
+        # JSON-LD names every related item with its name and summary; JSON shows the items
+        # of a relation in full only when `?expand=` asks for them, else by their slugs.
+        renderer = getattr(self.request, "accepted_renderer", None)
+        in_full = None if isinstance(renderer, JSONLDRenderer) else self.expanded
+        return live_items(self.collection.model, locale=self.locale, in_full=in_full)
 
     def get_object(self):
         slug = self.kwargs["slug"]

@@ -15,17 +15,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     DateField,
+    Exists,
     F,
     IntegerField,
     Max,
     Model,
+    OuterRef,
     Prefetch,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from . import collections
@@ -174,8 +177,17 @@ def live_items(
     Either way the same queries run, so a request costs as many whatever it expands.
     """
     # An article under a view restriction (password, login, groups) is for the readers the
-    # restriction admits, which an anonymous API is not; `public()` costs one query.
-    queryset = ArticlePage.objects.live().public() if model is ArticlePage else model.objects.all()
+    # restriction admits, which an anonymous API is not. Search (related_depth None) filters
+    # through the search backend, which takes only conditions on the model's own fields:
+    # Wagtail's `public()`, which reads the restricted paths first. Lists and details take
+    # the same condition as a subquery, one query fewer.
+    queryset = model.objects.all()
+    if model is ArticlePage:
+        queryset = ArticlePage.objects.live()
+        if related_depth is None:
+            queryset = queryset.public()
+        else:
+            queryset = queryset.exclude(_under_view_restriction())
     # The locale by a subquery, not a join: the search backend filters only on the model's own
     # fields that its `search_fields` declare (`LIVE_FILTER_FIELDS`), and `search_hits`
     # searches this queryset.
@@ -189,6 +201,17 @@ def live_items(
         queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     return queryset.prefetch_related(
         *_item_lookups(model, locale, depth=related_depth, in_full=in_full)
+    )
+
+
+def _under_view_restriction() -> Exists:
+    """A page under a view restriction, its own or an ancestor's: Wagtail's `public()`, which
+    reads the restrictions in a query of its own, as a subquery of the page's query. A
+    restricted page's path is a prefix of the path of each page below it."""
+    return Exists(
+        PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
     )
 
 

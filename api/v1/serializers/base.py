@@ -200,6 +200,11 @@ class AttributionSerializer(serializers.Serializer):
     )
 
 
+# How a date and time is written in every response (settings.REST_FRAMEWORK), for values a
+# method builds; made once, not once per item.
+DATE_TIME = serializers.DateTimeField()
+
+
 class ItemSerializer(serializers.ModelSerializer):
     """The fields every item carries; subclasses name their collection (its model is the
     serializer's model) and add their type's own fields in `Meta.fields`. The collection's
@@ -325,7 +330,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "text": terms.attribution_text,
             "link_back_required": terms.link_back_required,
             "allowed_modifications": terms.allowed_modifications,
-            "last_reviewed_at": serializers.DateTimeField().to_representation(last_reviewed_at)
+            "last_reviewed_at": DATE_TIME.to_representation(last_reviewed_at)
             if last_reviewed_at
             else None,
         }

@@ -38,10 +38,11 @@ from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidan
 from .screening import Question, question_from_rule
 
 
-def is_live_beside(related_item, item) -> bool:
-    """Whether `related_item` may be shown with `item`: live, and in the same language (a
-    relation never leads a reader into another language)."""
-    return related_item.locale_id == item.locale_id and is_live(related_item)
+def is_live_beside(related_item, item, now: datetime.datetime | None = None) -> bool:
+    """Whether `related_item` may be shown with `item`: live (at `now`, by default the
+    present), and in the same language (a relation never leads a reader into another
+    language)."""
+    return related_item.locale_id == item.locale_id and is_live(related_item, now)
 
 
 def live_related(item, relation: Relation) -> list:
@@ -53,7 +54,9 @@ def live_related(item, relation: Relation) -> list:
     article's blocks, a draft shown in preview) is checked here all the same.
     """
     related = (getattr(link, relation.target) for link in getattr(item, relation.link).all())
-    return [related_item for related_item in related if is_live_beside(related_item, item)]
+    # The time read once for all of them: an expanded list shows thousands of related items.
+    now = timezone.now()
+    return [related_item for related_item in related if is_live_beside(related_item, item, now)]
 
 
 def live_referenced(item, attribute: str):

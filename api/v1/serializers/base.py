@@ -110,13 +110,25 @@ class RichTextBatch:
         return _replace_pending(data, cleaned)
 
 
+# Values with nothing inside to replace: most of a response, which is walked value by value.
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def _replace_pending(data, expanded: list[str]):
+    if type(data) in _LEAF_TYPES:
+        return data
     if isinstance(data, PendingRichText):
         return expanded[data.index]
     if isinstance(data, dict):
-        return {key: _replace_pending(value, expanded) for key, value in data.items()}
+        return {
+            key: value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded)
+            for key, value in data.items()
+        }
     if isinstance(data, list):
-        return [_replace_pending(value, expanded) for value in data]
+        return [
+            value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded)
+            for value in data
+        ]
     return data
 
 

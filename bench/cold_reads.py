@@ -191,7 +191,7 @@ def dump(directory: Path) -> None:
     requester = Requester()
     directory.mkdir(parents=True, exist_ok=True)
     urls = ["/api/v1/", "/api/v1/search/?q=blood+pressure", "/api/v1/manifest/?limit=100"]
-    urls += ["/api/v1/sync/?limit=100", "/api/v1/schema/?format=json"]
+    urls += ["/api/v1/sync/?limit=100", "/api/v1/schema/?format=json", "/api/v1/screening/"]
     for collection in collections.COLLECTIONS:
         base = f"/api/v1/{collection.name}/"
         expandable = ",".join(collection.serializer.expandable_fields())

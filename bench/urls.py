@@ -25,7 +25,14 @@ FLOOR_BODY = json.dumps(
     {"items": [{"id": number, "title": f"Constant item {number}"} for number in range(30)]}
 ).encode()
 
-ARTICLE_FIELDS = ("summary", "body", "reviewed_by", "last_reviewed_at", "next_review_due")
+ARTICLE_FIELDS = (
+    "summary",
+    "body",
+    "reviewed_by",
+    "last_reviewed_at",
+    "next_review_due",
+    "last_published_at",
+)
 ArticlePage.api_fields = [APIField(name) for name in ARTICLE_FIELDS]
 
 

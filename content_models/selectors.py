@@ -8,23 +8,27 @@ whatever its length and whichever relations a caller expands.
 """
 
 import datetime
+from collections.abc import Container
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     DateField,
+    Exists,
     F,
     IntegerField,
     Max,
     Model,
+    OuterRef,
     Prefetch,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from . import collections, review
@@ -34,10 +38,11 @@ from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidan
 from .screening import Question, question_from_rule
 
 
-def is_live_beside(related_item, item) -> bool:
-    """Whether `related_item` may be shown with `item`: live, and in the same language (a
-    relation never leads a reader into another language)."""
-    return related_item.locale_id == item.locale_id and is_live(related_item)
+def is_live_beside(related_item, item, now: datetime.datetime | None = None) -> bool:
+    """Whether `related_item` may be shown with `item`: live (at `now`, by default the
+    present), and in the same language (a relation never leads a reader into another
+    language)."""
+    return related_item.locale_id == item.locale_id and is_live(related_item, now)
 
 
 def live_related(item, relation: Relation) -> list:
@@ -49,7 +54,9 @@ def live_related(item, relation: Relation) -> list:
     article's blocks, a draft shown in preview) is checked here all the same.
     """
     related = (getattr(link, relation.target) for link in getattr(item, relation.link).all())
-    return [related_item for related_item in related if is_live_beside(related_item, item)]
+    # The time read once for all of them: an expanded list shows thousands of related items.
+    now = timezone.now()
+    return [related_item for related_item in related if is_live_beside(related_item, item, now)]
 
 
 def live_referenced(item, attribute: str):
@@ -103,9 +110,53 @@ def _link_order(collection: Collection, relation: Relation, target_model) -> lis
     return [f"{relation.target}__{name}" for name in target_model._meta.ordering] + ["pk"]
 
 
-def _item_lookups(model: type[Model], locale: str, prefix: str = "", depth: int = 1) -> list:
+# What of a related item is read when it is shown by its slug alone: the slug, and what
+# `is_live_beside` checks.
+SLUG_ONLY_FIELDS = ("slug", "locale", "live", "expire_at")
+
+
+def _link_queryset(
+    model: type[Model], relation: Relation, locale: str, *, in_full: bool
+) -> QuerySet:
+    """An item's links of one relation, to live targets in `locale`, in the relation's order.
+
+    Targets shown in full come with their locale and reviewer. Targets shown by slug alone
+    (relations of related items: expansion is one level deep) are read with only the columns
+    that takes: building a model instance costs by the column, and these are most of the
+    instances a response builds.
+    """
+    collection = collections.for_model(model)
+    target_field = relation.target
+    link_field = model._meta.get_field(relation.link)
+    link_model = link_field.related_model
+    target_model = link_model._meta.get_field(target_field).related_model
+    queryset = link_model.objects.filter(
+        live_q(f"{target_field}__"),
+        **{f"{target_field}__locale__language_code": locale},
+    ).order_by(*_link_order(collection, relation, target_model))
+    if not in_full:
+        return queryset.select_related(target_field).only(
+            # The link's key to the item, by which the prefetch hands each link to its item.
+            link_field.field.name,
+            target_field,
+            *(f"{target_field}__{name}" for name in SLUG_ONLY_FIELDS),
+        )
+    related = [target_field, f"{target_field}__locale"]
+    if _has_reviewer(target_model):
+        related.append(f"{target_field}__reviewed_by")
+    return queryset.select_related(*related)
+
+
+def _item_lookups(
+    model: type[Model],
+    locale: str,
+    prefix: str = "",
+    depth: int = 1,
+    in_full: Container[str] | None = None,
+) -> list:
     """Prefetches for an item's relations (live targets in `locale` only) and, to `depth`,
-    theirs."""
+    theirs. At depth 0 the related items are shown by their slugs only; above it, those of
+    the relations `in_full` names (all when None) are shown in full."""
     lookups = []
     if model is TreatmentForm:
         lookups.append(f"{prefix}process_steps")
@@ -114,18 +165,15 @@ def _item_lookups(model: type[Model], locale: str, prefix: str = "", depth: int 
         target_field = relation.target
         link_model = model._meta.get_field(relation.link).related_model
         target_model = link_model._meta.get_field(target_field).related_model
-        related = [target_field, f"{target_field}__locale"]
-        if _has_reviewer(target_model):
-            related.append(f"{target_field}__reviewed_by")
         lookups.append(
             Prefetch(
                 f"{prefix}{relation.link}",
-                queryset=link_model.objects.filter(
-                    live_q(f"{target_field}__"),
-                    **{f"{target_field}__locale__language_code": locale},
-                )
-                .select_related(*related)
-                .order_by(*_link_order(collection, relation, target_model)),
+                queryset=_link_queryset(
+                    model,
+                    relation,
+                    locale,
+                    in_full=depth > 0 and (in_full is None or relation.name in in_full),
+                ),
             )
         )
         if depth:
@@ -135,16 +183,34 @@ def _item_lookups(model: type[Model], locale: str, prefix: str = "", depth: int 
     return lookups
 
 
-def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1) -> QuerySet:
+def live_items(
+    model: type[Model],
+    *,
+    locale: str,
+    related_depth: int | None = 1,
+    in_full: Container[str] | None = None,
+) -> QuerySet:
     """Live items of a content type in one language.
 
     `related_depth` says how far relations are prefetched: 1 (the default) for items whose
     relations may be expanded, 0 for items that show their relations as slugs only (items
     embedded in an article), None for items shown without relations (search hits).
+    `in_full` names the relations whose items are shown in full (`?expand=`), the others
+    being shown by their slugs; None (the default) reads every related item in full.
+    Either way the same queries run, so a request costs as many whatever it expands.
     """
     # An article under a view restriction (password, login, groups) is for the readers the
-    # restriction admits, which an anonymous API is not; `public()` costs one query.
-    queryset = ArticlePage.objects.live().public() if model is ArticlePage else model.objects.all()
+    # restriction admits, which an anonymous API is not. Search (related_depth None) filters
+    # through the search backend, which takes only conditions on the model's own fields:
+    # Wagtail's `public()`, which reads the restricted paths first. Lists and details take
+    # the same condition as a subquery, one query fewer.
+    queryset = model.objects.all()
+    if model is ArticlePage:
+        queryset = ArticlePage.objects.live()
+        if related_depth is None:
+            queryset = queryset.public()
+        else:
+            queryset = queryset.exclude(_under_view_restriction())
     # The locale by a subquery, not a join: the search backend filters only on the model's own
     # fields that its `search_fields` declare (`LIVE_FILTER_FIELDS`), and `search_hits`
     # searches this queryset.
@@ -158,7 +224,20 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
         queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     if related_depth is None:
         return queryset
-    return queryset.prefetch_related(*_item_lookups(model, locale, depth=related_depth))
+    return queryset.prefetch_related(
+        *_item_lookups(model, locale, depth=related_depth, in_full=in_full)
+    )
+
+
+def _under_view_restriction() -> Exists:
+    """A page under a view restriction, its own or an ancestor's: Wagtail's `public()`, which
+    reads the restrictions in a query of its own, as a subquery of the page's query. A
+    restricted page's path is a prefix of the path of each page below it."""
+    return Exists(
+        PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+    )
 
 
 # Enough for any real question; bounds the work a vague one can cause.

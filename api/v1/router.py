@@ -1,12 +1,12 @@
 """Every v1 endpoint, registered in one place: the one place, too, where the API attaches
 itself to the collections registry (`content_models/collections.py`)."""
 
-from functools import partial
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.urls import path, reverse
+from django.urls import get_script_prefix, get_urlconf, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -45,10 +45,18 @@ VIEWSETS = (
 def item_path(collection: str, slug: str, language_code: str) -> str:
     """An item's detail address (path): /api/v1/<collection>/<slug>/, with `?locale=` for any
     language but the default."""
-    path = reverse(f"api:v1:{collection}-detail", kwargs={"slug": slug})
+    path = _detail_path(get_urlconf(settings.ROOT_URLCONF), get_script_prefix(), collection, slug)
     if language_code != settings.LANGUAGE_CODE:
         path = f"{path}?locale={language_code}"
     return path
+
+
+@lru_cache(maxsize=8192)
+def _detail_path(urlconf: str, script_prefix: str, collection: str, slug: str) -> str:
+    # Every item of a response names its address, most twice (`url`, `attribution`), and
+    # Django's `reverse` costs more than serializing the rest of the item. Its answer
+    # depends only on these arguments (the URL configuration and the script prefix in force).
+    return reverse(f"api:v1:{collection}-detail", kwargs={"slug": slug}, urlconf=urlconf)
 
 
 def attach_to_collections() -> None:

@@ -1,11 +1,66 @@
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db.models import Model
 from django.utils.html import format_html_join
 from wagtail import blocks
+from wagtail.blocks import StreamValue
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from ..enums import CalloutLevel, HeadingLevel
 from ..live import is_live
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+# The embedded items a reader of the API may see, read beforehand (`embedded_items_read`).
+_items_read: ContextVar[Mapping[tuple[type[Model], object], Model] | None] = ContextVar(
+    "embedded_items_read", default=None
+)
+
+
+@contextmanager
+def embedded_items_read(items: Mapping[tuple[type[Model], object], Model]):
+    """Within it, embedded items are those of `items` (keyed by model and primary key), and
+    one it lacks is None, rather than each block type reading its items again.
+
+    The API reads the live embedded items of a body in one query set per type, relations
+    prefetched (`embedded_item_ids` says which); Wagtail would read every one of them again,
+    in full, as the body's blocks are first used.
+    """
+    token = _items_read.set(items)
+    try:
+        yield
+    finally:
+        _items_read.reset(token)
+
+
+def embedded_item_ids(body: StreamValue) -> dict[type[Model], set]:
+    """The primary keys of the items a body embeds, by model, read from its stored data
+    without loading any item."""
+    ids = defaultdict(set)
+    for model, pk in _embedded_in(body.stream_block, body.raw_data):
+        ids[model].add(pk)
+    return ids
+
+
+def _embedded_in(block, raw) -> Iterator[tuple[type[Model], object]]:
+    if raw is None:
+        return
+    if isinstance(block, EmbeddedSnippetBlock):
+        yield block.model_class, block.model_class._meta.pk.to_python(raw)
+    elif isinstance(block, blocks.StreamBlock):
+        for child in raw:
+            if child_block := block.child_blocks.get(child["type"]):
+                yield from _embedded_in(child_block, child["value"])
+    elif isinstance(block, blocks.StructBlock):
+        for name, child_block in block.child_blocks.items():
+            yield from _embedded_in(child_block, raw.get(name))
+    elif isinstance(block, blocks.ListBlock):
+        for item in raw:
+            value = item["value"] if block._item_is_in_block_format(item) else item
+            yield from _embedded_in(block.child_block, value)
 
 
 class EmbeddedSnippetBlock(SnippetChooserBlock):
@@ -14,6 +69,16 @@ class EmbeddedSnippetBlock(SnippetChooserBlock):
     The API puts an `embed` function in the context that serializes a live item (and gives
     None for one that is not live), so blocks stay independent of any one API version.
     """
+
+    def bulk_to_python(self, values):
+        items = _items_read.get()
+        if items is None:
+            return super().bulk_to_python(values)
+        to_python = self.model_class._meta.pk.to_python
+        return [
+            None if value is None else items.get((self.model_class, to_python(value)))
+            for value in values
+        ]
 
     def get_api_representation(self, value, context=None):
         if value is None or not context or "embed" not in context:

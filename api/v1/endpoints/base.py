@@ -76,7 +76,19 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         # so without the locale `initial` reads from one.
         if getattr(self, "swagger_fake_view", False):
             return self.collection.model.objects.none()
-        return live_items(self.collection.model, locale=self.locale)
+        # JSON-LD names every related item with its name and summary; JSON shows the items
+        # of a relation in full only when `?expand=` asks for them, else by their slugs.
+        renderer = getattr(self.request, "accepted_renderer", None)
+        in_full = None if isinstance(renderer, JSONLDRenderer) else self.expanded
+        queryset = live_items(self.collection.model, locale=self.locale, in_full=in_full)
+        if self.action == "list" and (deferred := self._detail_only_columns()):
+            # A list never shows them (an article's body), so it does not read them either.
+            queryset = queryset.defer(*deferred)
+        return queryset
+
+    def _detail_only_columns(self) -> list[str]:
+        model_fields = {field.name for field in self.collection.model._meta.concrete_fields}
+        return sorted(self.detail_only_fields & model_fields)
 
     def get_object(self):
         slug = self.kwargs["slug"]

@@ -1,13 +1,11 @@
-from collections import defaultdict
 from functools import cache
 
 from django.db.models import Model
 from rest_framework import serializers
-from wagtail.blocks import StreamValue, StructValue
-from wagtail.blocks.list_block import ListValue
 
 from api.authentication import api_client
 from content_models import collections
+from content_models.blocks.article_blocks import embedded_item_ids, embedded_items_read
 from content_models.selectors import live_items
 
 from .base import ReviewedItemSerializer
@@ -44,32 +42,16 @@ class ArticleSerializer(ReviewedItemSerializer):
             return serializer_for(collection.serializer).to_representation(live_item)
 
         context = {**self.context, "embed": embed}
-        return article.body.stream_block.get_api_representation(article.body, context)
+        # The body's blocks take the live items just read, rather than reading them again.
+        with embedded_items_read(live_embedded):
+            return article.body.stream_block.get_api_representation(article.body, context)
 
     def _live_embedded_items(self, article) -> dict[tuple[type, int], Model]:
         """Every item the body embeds that is live, with its relations prefetched: one query
         set per content type rather than one per embedded item."""
-        ids_by_model = defaultdict(set)
-        for item in _models_in(article.body):
-            ids_by_model[type(item)].add(item.pk)
         language = article.locale.language_code
         return {
             (model, pk): item
-            for model, ids in ids_by_model.items()
+            for model, ids in embedded_item_ids(article.body).items()
             for pk, item in live_items(model, locale=language, related_depth=0).in_bulk(ids).items()
         }
-
-
-def _models_in(value):
-    """The model instances inside a StreamField value, however deeply nested."""
-    if isinstance(value, Model):
-        yield value
-    elif isinstance(value, StreamValue):
-        for child in value:
-            yield from _models_in(child.value)
-    elif isinstance(value, StructValue):
-        for child in value.values():
-            yield from _models_in(child)
-    elif isinstance(value, ListValue | list):
-        for child in value:
-            yield from _models_in(child)

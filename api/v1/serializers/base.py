@@ -1,15 +1,22 @@
 """What every item of every collection shows, and the fields that make that possible."""
 
+import copy
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
+from typing import ClassVar
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from wagtail.rich_text import expand_db_html
 
 from api.authentication import api_client
@@ -105,13 +112,25 @@ class RichTextBatch:
         return _replace_pending(data, cleaned)
 
 
+# Values with nothing inside to replace: most of a response, which is walked value by value.
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def _replace_pending(data, expanded: list[str]):
+    if type(data) in _LEAF_TYPES:
+        return data
     if isinstance(data, PendingRichText):
         return expanded[data.index]
     if isinstance(data, dict):
-        return {key: _replace_pending(value, expanded) for key, value in data.items()}
+        return {
+            key: value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded)
+            for key, value in data.items()
+        }
     if isinstance(data, list):
-        return [_replace_pending(value, expanded) for value in data]
+        return [
+            value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded)
+            for value in data
+        ]
     return data
 
 
@@ -204,6 +223,11 @@ class AttributionSerializer(serializers.Serializer):
     )
 
 
+# How a date and time is written in every response (settings.REST_FRAMEWORK), for values a
+# method builds; made once, not once per item.
+DATE_TIME = serializers.DateTimeField()
+
+
 class ItemSerializer(serializers.ModelSerializer):
     """The fields every item carries; subclasses name their collection (its model is the
     serializer's model) and add their type's own fields in `Meta.fields`. The collection's
@@ -257,12 +281,64 @@ class ItemSerializer(serializers.ModelSerializer):
             for relation in cls.collection.relations:
                 cls._declared_fields[relation.name] = ExpandableField.of(relation)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    # Each serializer class's fields as DRF builds them, unbound: see `get_fields`.
+    _field_prototypes: ClassVar[dict[type, dict[str, serializers.Field]]] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """DRF's fields of the serializer, less those `?fields=` leaves out.
+
+        DRF builds a model serializer's fields anew for every serializer, reading the model's
+        fields each time, and a response makes several; they are built once per class and
+        copied (as DRF copies declared fields), and only the fields the response shows.
+        """
+        prototypes = self._field_prototypes.get(type(self))
+        if prototypes is None:
+            prototypes = self._field_prototypes[type(self)] = super().get_fields()
         requested = self.context.get("fields")
-        if requested:
-            for name in set(self.fields) - {*self.required_fields, *requested}:
-                self.fields.pop(name)
+        keep = {*self.required_fields, *requested} if requested else prototypes.keys()
+        return {name: copy.deepcopy(field) for name, field in prototypes.items() if name in keep}
+
+    @cached_property
+    def _field_readers(self) -> list[tuple[str, serializers.Field, Callable | None]]:
+        """Each field shown, with a direct reader of its value where DRF's own reading would
+        come to the same: a path of the model's own columns (or the item itself, for
+        `source="*"`), read by a field that keeps DRF's `get_attribute`. None: DRF reads it."""
+        model = getattr(self.Meta, "model", None)
+        readers = []
+        for field in self.fields.values():
+            if field.write_only:
+                continue
+            reader = None
+            if type(field).get_attribute is serializers.Field.get_attribute:
+                if field.source == "*":
+                    reader = _the_item
+                elif model is not None and _is_column_path(model, field.source_attrs):
+                    reader = attrgetter(".".join(field.source_attrs))
+            readers.append((field.field_name, field, reader))
+        return readers
+
+    def to_representation(self, instance):
+        # DRF's `Serializer.to_representation`, with each field's way to its value worked out
+        # once per serializer (`_field_readers`) rather than once per field of every item: a
+        # response with expansions shows thousands of items. A value the direct reader cannot
+        # reach (a null relation on the way, a missing row) is left to DRF, which decides
+        # between a default, null and leaving the field out, as it always has.
+        ret = {}
+        for name, field, reader in self._field_readers:
+            try:
+                attribute = field.get_attribute(instance) if reader is None else reader(instance)
+            except SkipField:
+                continue
+            except Exception:
+                if reader is None:
+                    raise
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
 
     def build_standard_field(self, field_name, model_field):
         # A text field editors may leave blank comes out as null when it is, in every
@@ -332,10 +408,32 @@ class ItemSerializer(serializers.ModelSerializer):
             "text": terms.attribution_text,
             "link_back_required": terms.link_back_required,
             "allowed_modifications": terms.allowed_modifications,
-            "last_reviewed_at": serializers.DateTimeField().to_representation(last_reviewed_at)
+            "last_reviewed_at": DATE_TIME.to_representation(last_reviewed_at)
             if last_reviewed_at
             else None,
         }
+
+
+def _the_item(item):
+    return item
+
+
+def _is_column_path(model: type[models.Model], path: list[str]) -> bool:
+    """Whether `path` (a field's `source_attrs`) names a column of the model, through foreign
+    keys: a plain value DRF would read with `getattr`, never a method it would call."""
+    for position, name in enumerate(path):
+        if model is None:
+            return False
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not model_field.concrete or model_field.many_to_many:
+            return False
+        if position < len(path) - 1 and not model_field.many_to_one:
+            return False
+        model = model_field.related_model
+    return bool(path)
 
 
 class ReviewedItemSerializer(ItemSerializer):

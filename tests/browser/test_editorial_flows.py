@@ -123,14 +123,24 @@ def test_a_draft_is_previewed_sent_for_review_and_live_at_once_when_approved(sit
     assert due == (reviewed_at + datetime.timedelta(days=365)).date()
 
 
-def test_a_publish_outside_the_workflow_cannot_leave_a_false_review(site, people, browser):
+@pytest.fixture
+def reviewed_side_effect(people):
+    """A side effect approved in medical review by the reviewer, and an administrator's account.
+    (Made before the browser starts: this process's queries do not run in Playwright's loop.)"""
     reference = Reference.objects.get(slug="iv-trial", locale=Locale.get_default())
     nausea = SideEffectFactory(name="Nausea", slug="nausea", live=False)
     cite(nausea, reference)
     approve_in_review(nausea, people["reviewer"])
+    get_user_model().objects.create_superuser("admin", password=PASSWORD)
+    return nausea
+
+
+def test_a_publish_outside_the_workflow_cannot_leave_a_false_review(
+    site, reviewed_side_effect, browser
+):
+    nausea = reviewed_side_effect
     _status, reviewed = api(site, "/api/v1/side-effects/nausea/")
     assert (reviewed["review_status"], reviewed["reviewed_by"]) == ("reviewed", "dr-ada-reviewer")
-    get_user_model().objects.create_superuser("admin", password=PASSWORD)
     page = browser.new_page()
     log_in(page, site, "admin")
 

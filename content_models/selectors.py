@@ -158,6 +158,8 @@ def live_items(model: type[Model], *, locale: str, related_depth: int | None = 1
         queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     if related_depth is None:
         return queryset
+    if model is TreatmentForm:
+        queryset = queryset.select_related("regulatory_reference", "regulatory_reference__locale")
     return queryset.prefetch_related(*_item_lookups(model, locale, depth=related_depth))
 
 

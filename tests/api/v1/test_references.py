@@ -43,9 +43,9 @@ def test_references_order_by_year_either_way(api):
 
     # References without a year come last either way.
     dated = [year for year in ascending if year is not None]
-    # The demo content's: the FDA's warning (2023) and the one seed article that gives its
-    # date (2026).
-    assert dated == [2001, 2020, 2023, 2026]
+    # The demo content's: the FDA's (2019, 2022, 2023), the G2K registration (2024) and the
+    # one seed article that gives its date (2026).
+    assert dated == [2001, 2019, 2020, 2022, 2023, 2024, 2026]
     assert ascending == [*dated, *[None] * (len(ascending) - len(dated))]
     assert descending == [*dated[::-1], *[None] * (len(ascending) - len(dated))]
 

@@ -40,7 +40,7 @@ def test_treatment_forms_filter_by_where_they_are_given(api):
 
 
 def test_treatment_forms_filter_by_a_condition_they_are_used_for(api):
-    # In the demo content every condition is treated by every form: one that is not tells.
+    # A condition only the infusion treats tells the filter apart.
     condition = ConditionFactory(slug="only-by-infusion")
     apply_to(condition, TreatmentForm.objects.get(slug="iv-infusion"))
 

@@ -96,5 +96,15 @@ class Migration(migrations.Migration):
             name='given_in_clinic',
             field=models.BooleanField(default=False, help_text="Tick only if a cited source says so, or mark the basis as the editor's judgement. Leave both boxes empty when no source says where this form is given.", verbose_name='given in clinic'),
         ),
+        migrations.AddField(
+            model_name="treatmentform",
+            name="medicine",
+            field=models.CharField(
+                default="Ketamine",
+                help_text="The medicine this form gives: 'Ketamine', or 'Esketamine' for the "
+                "esketamine nasal spray (Spravato), which is a different medicine.",
+                max_length=100,
+            ),
+        ),
         migrations.RunPython(existing_classifications_are_editorial, migrations.RunPython.noop),
     ]

@@ -45,6 +45,12 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
     route = models.CharField(
         max_length=20, choices=Route.choices, help_text="How the medicine enters the body."
     )
+    medicine = models.CharField(
+        max_length=100,
+        default="Ketamine",
+        help_text="The medicine this form gives: 'Ketamine', or 'Esketamine' for the "
+        "esketamine nasal spray (Spravato), which is a different medicine.",
+    )
     summary = models.TextField(help_text="One or two plain sentences shown in lists and cards.")
     description = RichTextField(
         blank=True,
@@ -133,7 +139,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
     panels: ClassVar = [
         title_panel("name"),
         PublishableSnippet.slug_panel,
-        FieldPanel("route"),
+        FieldRowPanel([FieldPanel("route"), FieldPanel("medicine")]),
         FieldPanel("summary"),
         FieldPanel("description"),
         FieldPanel("administration"),

@@ -73,6 +73,7 @@ class TreatmentFormSerializer(ReviewedItemSerializer):
         fields = (
             *ReviewedItemSerializer.base_fields,
             "route",
+            "medicine",
             "description",
             "administration",
             "settings",

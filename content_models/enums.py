@@ -72,6 +72,23 @@ class EvidenceStrength(models.TextChoices):
     EMERGING = "emerging", "Emerging (early studies or clinical experience)"
 
 
+class Basis(models.TextChoices):
+    """Where a classification (a frequency, a severity, a strength of evidence, a setting, a
+    regulatory status) comes from, so that a reader is never shown the editor's judgement as
+    if a source had said it."""
+
+    SOURCE = "source", "Stated in a cited source"
+    EDITORIAL = "editorial", "Editor's judgement (no cited source states it)"
+
+
+class RegulatoryStatus(models.TextChoices):
+    """Whether a medicines regulator has approved this form for the use the content is about
+    (depression): the regulator and the use are named in the form's regulatory note."""
+
+    APPROVED = "approved", "Approved for this use"
+    OFF_LABEL = "off_label", "Used off-label (not approved for this use)"
+
+
 class ReferenceKind(models.TextChoices):
     TRIAL = "trial", "Clinical trial"
     REVIEW = "review", "Review"

@@ -224,6 +224,8 @@ def live_items(
         queryset = queryset.select_related("reviewed_by", "reviewed_by__locale")
     if related_depth is None:
         return queryset
+    if model is TreatmentForm:
+        queryset = queryset.select_related("regulatory_reference", "regulatory_reference__locale")
     return queryset.prefetch_related(
         *_item_lookups(model, locale, depth=related_depth, in_full=in_full)
     )

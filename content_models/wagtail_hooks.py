@@ -160,8 +160,16 @@ class TreatmentFormViewSet(ContentSnippetViewSet):
     model = TreatmentForm
     icon = "doc-full"
     menu_label = "Treatment forms"
-    list_display = ("name", "route", "session_minutes_min", "session_minutes_max", *REVIEW_COLUMNS)
-    filterset_class = reviewed_filterset(TreatmentForm, "route", "given_in_clinic", "given_at_home")
+    list_display = ("name", "route", "regulatory_status", "session_minutes_min", *REVIEW_COLUMNS)
+    filterset_class = reviewed_filterset(
+        TreatmentForm,
+        "route",
+        "regulatory_status",
+        "regulatory_status_basis",
+        "given_in_clinic",
+        "given_at_home",
+        "setting_basis",
+    )
 
 
 class SideEffectViewSet(ContentSnippetViewSet):
@@ -169,7 +177,10 @@ class SideEffectViewSet(ContentSnippetViewSet):
     icon = "warning"
     menu_label = "Side effects"
     list_display = ("name", "frequency", "severity", "timing", *REVIEW_COLUMNS)
-    filterset_class = reviewed_filterset(SideEffect, "frequency", "severity", "timing")
+    # Filtering by basis finds every classification that rests on the editor's judgement.
+    filterset_class = reviewed_filterset(
+        SideEffect, "frequency", "frequency_basis", "severity", "severity_basis", "timing"
+    )
 
 
 class EligibilityRuleViewSet(ContentSnippetViewSet):
@@ -205,7 +216,7 @@ class ConditionViewSet(ContentSnippetViewSet):
     icon = "clipboard-list"
     menu_label = "Conditions treated"
     list_display = ("name", "aliases", "evidence_strength", *REVIEW_COLUMNS)
-    filterset_class = reviewed_filterset(Condition, "evidence_strength")
+    filterset_class = reviewed_filterset(Condition, "evidence_strength", "evidence_strength_basis")
 
 
 class FAQViewSet(ContentSnippetViewSet):

@@ -60,6 +60,10 @@ class TreatmentFormLinkedFilterSet(ReviewFilterSet):
 
 class TreatmentFormFilterSet(ReviewFilterSet):
     route = django_filters.MultipleChoiceFilter(choices=enums.Route.choices)
+    regulatory_status = django_filters.MultipleChoiceFilter(
+        choices=enums.RegulatoryStatus.choices,
+        help_text="Approved for depression, or used off-label.",
+    )
     setting = django_filters.ChoiceFilter(
         choices=enums.CareSetting.choices, method="filter_setting", help_text="Where it is given."
     )

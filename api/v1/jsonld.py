@@ -179,10 +179,10 @@ def treatment_form_page(form: TreatmentForm, request) -> dict:
             "name": form.name,
             "description": plain_text(form.description),
             "howPerformed": plain_text(form.administration),
-            # Every treatment form is a way of giving ketamine, so the model has no drug field.
+            # Ketamine, or esketamine (Spravato): a different medicine, approved differently.
             "drug": {
                 "@type": "Drug",
-                "name": "Ketamine",
+                "name": form.medicine,
                 "administrationRoute": form.get_route_display(),
             },
             # schema.org gives a therapy no property for its indications or precautions; those

@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         # The screener's outcomes and rule kinds, one name wherever they appear.
         "ScreeningOutcomeEnum": "content_models.enums.ScreeningOutcome",
         "RuleKindEnum": "content_models.enums.RuleKind",
+        # Every classification's basis (frequency, severity, setting, ...) is one vocabulary.
+        "BasisEnum": "content_models.enums.Basis",
         # The item types, as search hits and the manifest name them (items name their own).
         "ItemTypeEnum": "content_models.collections.TYPE_NAMES",
     },

@@ -11,6 +11,7 @@ import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.text import capfirst
+from modelcluster.fields import ParentalKey
 from modelcluster.models import get_all_child_relations
 from wagtail import blocks
 from wagtail.fields import StreamField
@@ -114,6 +115,8 @@ def _points_to(collection: Collection) -> list[Collection]:
     for field in collection.model._meta.concrete_fields:
         if isinstance(field, StreamField):
             models_named += _embedded_models(field.stream_block)
+        elif _names_an_item(field):
+            models_named.append(field.related_model)
     return [collections.for_model(model) for model in dict.fromkeys(models_named)]
 
 
@@ -209,6 +212,9 @@ class _DemoContentLoader:
                     field.related_model(sort_order=position, **step)
                     for position, step in enumerate(value)
                 ]
+            elif _names_an_item(field):
+                # A single link (the reference a regulatory statement cites), named by slug.
+                values[key] = self._find(field.related_model, value)
             elif key == "body":
                 values[key] = [
                     self._stream_child(field.stream_block, position, block)
@@ -284,6 +290,16 @@ class _DemoContentLoader:
             site.root_page = article_index
             site.save()  # save(), not update(): it clears Wagtail's cached site root paths
         return article_index
+
+
+def _names_an_item(field) -> bool:
+    """Whether a field is a foreign key to an item of a collection, which an entry names by
+    slug."""
+    return (
+        isinstance(field, models.ForeignKey)
+        and not isinstance(field, ParentalKey)
+        and collections.for_model(field.related_model) is not None
+    )
 
 
 def _model_field(model, key: str, links: dict[str, Relation]):

@@ -24,7 +24,7 @@ from wagtail.rich_text import RichText
 from wagtail.search import index
 
 from .. import review
-from ..enums import ReviewStatus
+from ..enums import Basis, ReviewStatus
 from ..preview import HeadlessPreviewMixin
 from ..review_log import log_review_withdrawn
 
@@ -337,6 +337,41 @@ class MedicallyReviewed(models.Model):
         due = self.next_review_due
         if reviewed_at and due and due <= timezone.localdate(reviewed_at):
             yield "next_review_due", "The next review must be due after the last review."
+
+
+BASIS_HELP_TEXT = (
+    "Where the value beside this comes from. Choose 'Stated in a cited source' only when one "
+    "of this item's references says it in so many words. Choose 'Editor's judgement' when no "
+    "cited source says it: readers are told so, and a clinician must agree with it. Leave "
+    "this empty when the value is empty."
+)
+
+
+def basis_field(of: str) -> models.CharField:
+    """Where one classification of an item comes from: a cited source or the editor."""
+    return models.CharField(
+        max_length=20,
+        choices=Basis.choices,
+        blank=True,
+        verbose_name=f"basis of the {of}",
+        help_text=BASIS_HELP_TEXT,
+    )
+
+
+def basis_problems(item, values: dict[str, tuple[bool, str]]):
+    """(field, message) for each basis that does not match its value: a value must say where
+    it comes from, and an empty value has no basis. `values` maps each basis field to whether
+    its value is given and what the value is called."""
+    for basis_name, (value_given, value_name) in values.items():
+        basis = getattr(item, basis_name)
+        if value_given and not basis:
+            yield (
+                basis_name,
+                f"Say where the {value_name} comes from: a cited source, or the editor's "
+                "judgement.",
+            )
+        elif basis and not value_given:
+            yield basis_name, f"Leave this empty while the {value_name} is empty."
 
 
 class ReferenceLink(Orderable):

@@ -1,8 +1,9 @@
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
@@ -13,6 +14,9 @@ from .base import (
     PublishableSnippet,
     ReferenceLink,
     TreatmentFormLink,
+    basis_field,
+    basis_problems,
+    errors_from,
     title_panel,
 )
 
@@ -37,8 +41,11 @@ class Condition(MedicallyReviewed, PublishableSnippet):
     evidence_strength = models.CharField(
         max_length=20,
         choices=EvidenceStrength.choices,
-        help_text="How well the cited studies support ketamine for this condition.",
+        blank=True,
+        help_text="How well the cited studies support ketamine for this condition. Leave it "
+        "empty unless a cited source grades the evidence or a clinician has judged it.",
     )
+    evidence_strength_basis = basis_field("strength of evidence")
 
     panels: ClassVar = [
         title_panel("name"),
@@ -46,8 +53,13 @@ class Condition(MedicallyReviewed, PublishableSnippet):
         FieldPanel("aliases"),
         FieldPanel("summary"),
         FieldPanel("description"),
-        FieldPanel("evidence_strength"),
-        InlinePanel("treatment_form_links", heading="Treatment forms used", label="Treatment form"),
+        FieldRowPanel([FieldPanel("evidence_strength"), FieldPanel("evidence_strength_basis")]),
+        InlinePanel(
+            "treatment_form_links",
+            heading="Treatment forms used",
+            label="Treatment form",
+            help_text="Only the forms a cited source names for this condition.",
+        ),
         InlinePanel("reference_links", heading="References", label="Reference", min_num=1),
         *MedicallyReviewed.review_panels,
     ]
@@ -68,6 +80,14 @@ class Condition(MedicallyReviewed, PublishableSnippet):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = errors_from(super().clean)
+        values = {"evidence_strength_basis": (bool(self.evidence_strength), "strength of evidence")}
+        for field, message in basis_problems(self, values):
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def alias_list(self) -> list[str]:

@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -18,6 +19,9 @@ from .base import (
     PublishableSnippet,
     ReferenceLink,
     TreatmentFormLink,
+    basis_field,
+    basis_problems,
+    errors_from,
     title_panel,
 )
 
@@ -36,11 +40,18 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
     frequency = models.CharField(
         max_length=20,
         choices=Frequency.choices,
-        help_text="How often patients notice it, as the cited sources report it.",
+        blank=True,
+        help_text="How often patients notice it. Leave it empty when no cited source says "
+        "how often: an empty answer is safer than a guess.",
     )
+    frequency_basis = basis_field("frequency")
     severity = models.CharField(
-        max_length=20, choices=Severity.choices, help_text="How strong it usually is."
+        max_length=20,
+        choices=Severity.choices,
+        blank=True,
+        help_text="How strong it usually is. Leave it empty when no cited source says how strong.",
     )
+    severity_basis = basis_field("severity")
     timing = models.CharField(
         max_length=20, choices=Timing.choices, help_text="When it usually happens."
     )
@@ -60,16 +71,22 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
         FieldPanel("description"),
         MultiFieldPanel(
             [
-                FieldRowPanel(
-                    [FieldPanel("frequency"), FieldPanel("severity"), FieldPanel("timing")]
-                ),
+                FieldRowPanel([FieldPanel("frequency"), FieldPanel("frequency_basis")]),
+                FieldRowPanel([FieldPanel("severity"), FieldPanel("severity_basis")]),
+                FieldPanel("timing"),
                 FieldPanel("usual_duration"),
             ],
             heading="How often, how strong, when",
         ),
         FieldPanel("what_helps"),
         FieldPanel("when_to_seek_help"),
-        InlinePanel("treatment_form_links", heading="Treatment forms", label="Treatment form"),
+        InlinePanel(
+            "treatment_form_links",
+            heading="Treatment forms",
+            label="Treatment form",
+            help_text="Only the forms a cited source names this side effect for. Leave it empty "
+            "when the sources describe ketamine therapy in general.",
+        ),
         InlinePanel("reference_links", heading="References", label="Reference", min_num=1),
         *MedicallyReviewed.review_panels,
     ]
@@ -90,6 +107,17 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = errors_from(super().clean)
+        values = {
+            "frequency_basis": (bool(self.frequency), "frequency"),
+            "severity_basis": (bool(self.severity), "severity"),
+        }
+        for field, message in basis_problems(self, values):
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class SideEffectTreatmentForm(TreatmentFormLink):

@@ -15,12 +15,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from ..enums import ProcessPhase, Route
+from ..enums import Basis, ProcessPhase, RegulatoryStatus, Route
 from .base import (
     LIVE_FILTER_FIELDS,
     MedicallyReviewed,
     PublishableSnippet,
     ReferenceLink,
+    basis_field,
+    basis_problems,
     errors_from,
     title_panel,
 )
@@ -43,6 +45,12 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
     route = models.CharField(
         max_length=20, choices=Route.choices, help_text="How the medicine enters the body."
     )
+    medicine = models.CharField(
+        max_length=100,
+        default="Ketamine",
+        help_text="The medicine this form gives: 'Ketamine', or 'Esketamine' for the "
+        "esketamine nasal spray (Spravato), which is a different medicine.",
+    )
     summary = models.TextField(help_text="One or two plain sentences shown in lists and cards.")
     description = RichTextField(
         blank=True,
@@ -56,11 +64,41 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         verbose_name="how it is given",
         help_text="What the patient experiences as the medicine is given.",
     )
-    given_in_clinic = models.BooleanField(default=False, verbose_name="given in clinic")
+    given_in_clinic = models.BooleanField(
+        default=False,
+        verbose_name="given in clinic",
+        help_text="Tick only if a cited source says so, or mark the basis as the editor's "
+        "judgement. Leave both boxes empty when no source says where this form is given.",
+    )
     given_at_home = models.BooleanField(
         default=False,
         verbose_name="given at home",
         help_text="Taken at home under the clinic's supervision and instructions.",
+    )
+    setting_basis = basis_field("setting")
+    regulatory_status = models.CharField(
+        max_length=20,
+        choices=RegulatoryStatus.choices,
+        blank=True,
+        help_text="Whether a medicines regulator has approved this form for depression. "
+        "Leave it empty if you cannot cite where this is said.",
+    )
+    regulatory_status_basis = basis_field("regulatory status")
+    regulatory_note = models.TextField(
+        blank=True,
+        help_text="The status in plain words for patients: which regulator, for what use, and "
+        "any conditions it sets (e.g. 'only in certified clinics, with observation "
+        "afterwards').",
+    )
+    regulatory_reference = models.ForeignKey(
+        "content_models.Reference",
+        null=True,
+        blank=True,
+        # The citation of a regulatory statement cannot disappear from under it.
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="regulatory status cited from",
+        help_text="The reference that states the regulatory status. List it under References too.",
     )
     session_minutes_min = positive_number(
         "Shortest usual session, in minutes.", verbose_name="session length from (minutes)"
@@ -101,13 +139,26 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
     panels: ClassVar = [
         title_panel("name"),
         PublishableSnippet.slug_panel,
-        FieldPanel("route"),
+        FieldRowPanel([FieldPanel("route"), FieldPanel("medicine")]),
         FieldPanel("summary"),
         FieldPanel("description"),
         FieldPanel("administration"),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("given_in_clinic"), FieldPanel("given_at_home")])],
+            [
+                FieldRowPanel([FieldPanel("given_in_clinic"), FieldPanel("given_at_home")]),
+                FieldPanel("setting_basis"),
+            ],
             heading="Where it is given",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("regulatory_status"), FieldPanel("regulatory_status_basis")]
+                ),
+                FieldPanel("regulatory_note"),
+                FieldPanel("regulatory_reference"),
+            ],
+            heading="Regulatory status",
         ),
         MultiFieldPanel(
             [
@@ -135,6 +186,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
         index.SearchField("summary"),
         index.SearchField("description"),
         index.FilterField("route"),
+        index.FilterField("regulatory_status"),
         *MedicallyReviewed.review_search_fields,
         *LIVE_FILTER_FIELDS,
     ]
@@ -153,8 +205,20 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
             raise ValidationError(errors)
 
     def course_problems(self):
-        if not (self.given_in_clinic or self.given_at_home):
-            yield "given_in_clinic", "Tick where this form is given: in clinic, at home, or both."
+        # No source may say where a form is given: then neither box is ticked and the API
+        # says so (an empty list of settings), rather than the editor guessing.
+        yield from basis_problems(
+            self,
+            {
+                "setting_basis": (self.given_in_clinic or self.given_at_home, "setting"),
+                "regulatory_status_basis": (bool(self.regulatory_status), "regulatory status"),
+            },
+        )
+        if self.regulatory_status and not (self.regulatory_note and self.regulatory_reference):
+            yield (
+                "regulatory_status",
+                "Give the regulatory status in plain words and the reference that states it.",
+            )
         ranges = [
             ("session_minutes", "The shortest session cannot be longer than the longest session."),
             ("course_weeks", "The shortest course cannot be longer than the longest course."),
@@ -174,8 +238,21 @@ class TreatmentProcessStep(Orderable):
     phase = models.CharField(max_length=20, choices=ProcessPhase.choices)
     title = models.CharField(max_length=200, help_text="e.g. 'Medical history review'.")
     description = models.TextField(help_text="What happens and why, in plain words.")
+    basis = models.CharField(
+        max_length=20,
+        choices=Basis.choices,
+        # A step nobody has checked against a source is the editor's until someone does.
+        default=Basis.EDITORIAL,
+        help_text="'Stated in a cited source' only when one of this form's references "
+        "describes this step; otherwise it is the editor's advice, and readers are told so.",
+    )
 
-    panels: ClassVar = [FieldPanel("phase"), FieldPanel("title"), FieldPanel("description")]
+    panels: ClassVar = [
+        FieldPanel("phase"),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("basis"),
+    ]
 
     def __str__(self):
         return self.title

@@ -156,6 +156,61 @@ def test_session_minimum_above_maximum_is_a_form_error_and_nothing_is_saved(admi
     assert not TreatmentForm.objects.exists()
 
 
+def test_classifications_ask_where_they_come_from_in_plain_words(admin_client):
+    side_effect = SideEffectFactory()
+    html = admin_client.get(snippet_url(SideEffect, "edit", side_effect.pk)).content.decode()
+    for field in ("frequency_basis", "severity_basis"):
+        assert f'name="{field}"' in html
+    assert "Choose &#x27;Editor&#x27;s judgement&#x27; when no cited source says it" in html
+    form = TreatmentFormFactory()
+    html = admin_client.get(snippet_url(TreatmentForm, "edit", form.pk)).content.decode()
+    for field in ("setting_basis", "regulatory_status", "regulatory_status_basis"):
+        assert f'name="{field}"' in html
+    assert "Leave it empty if you cannot cite where this is said." in html
+
+
+def test_a_setting_without_its_basis_is_a_form_error_and_nothing_is_saved(admin_client):
+    reference = ReferenceFactory()
+    response = admin_client.post(
+        snippet_url(TreatmentForm, "add") + "?locale=en",
+        {
+            "name": "IM injection",
+            "slug": "im-injection",
+            "route": "intramuscular",
+            "summary": "Given into a muscle.",
+            "given_in_clinic": "on",
+            "setting_basis": "",
+            "process_steps-TOTAL_FORMS": "0",
+            "process_steps-INITIAL_FORMS": "0",
+            "process_steps-MIN_NUM_FORMS": "0",
+            "process_steps-MAX_NUM_FORMS": "1000",
+            "reference_links-TOTAL_FORMS": "1",
+            "reference_links-INITIAL_FORMS": "0",
+            "reference_links-MIN_NUM_FORMS": "1",
+            "reference_links-MAX_NUM_FORMS": "1000",
+            "reference_links-0-reference": str(reference.pk),
+            "reference_links-0-ORDER": "1",
+            "reference_links-0-DELETE": "",
+            "reference_links-0-id": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Say where the setting comes from: a cited source, or the editor&#x27;s judgement." in (
+        response.content.decode()
+    )
+    assert not TreatmentForm.objects.exists()
+
+
+def test_side_effects_filter_by_the_basis_of_their_frequency(admin_client):
+    SideEffectFactory(name="Nausea", frequency="common", frequency_basis="source")
+    SideEffectFactory(name="Anxiety", frequency="uncommon", frequency_basis="editorial")
+    html = admin_client.get(
+        snippet_url(SideEffect, "list"), {"frequency_basis": "editorial"}
+    ).content.decode()
+    assert "Anxiety" in html
+    assert "Nausea" not in html
+
+
 def rule_form(reference, **fields) -> dict:
     return nested_form_data(
         {

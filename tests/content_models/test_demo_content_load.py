@@ -72,7 +72,7 @@ def test_command_reports_progress_for_each_section(capsys):
     assert len(sections) == len(demo_data())
     for line in sections:
         assert re.fullmatch(r"[\w ]+: [1-9]\d* created, 0 already present\.", line), line
-    assert "Treatment forms: 4 created, 0 already present." in sections
+    assert "Treatment forms: 5 created, 0 already present." in sections
     assert summary.startswith("Demo content ready")
 
 

@@ -9,6 +9,7 @@ from wagtail.models import Locale
 
 from content_models.enums import AnswerType, RuleKind, ScreeningOutcome
 from tests.factories import (
+    ConditionFactory,
     EligibilityRuleFactory,
     MedicalReviewerFactory,
     SideEffectFactory,
@@ -22,6 +23,15 @@ def errors_of(item) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as raised:
         item.full_clean()
     return raised.value.message_dict
+
+
+def problems_of(item) -> dict[str, list[str]]:
+    """The item's validation errors, none if it is valid."""
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        return error.message_dict
+    return {}
 
 
 def test_valid_factory_items_pass_validation():
@@ -41,9 +51,47 @@ def test_course_weeks_minimum_above_maximum_is_rejected():
     assert "course_weeks_min" in errors_of(form)
 
 
-def test_treatment_form_must_say_where_it_is_given():
-    form = TreatmentFormFactory.build(given_in_clinic=False, given_at_home=False)
-    assert "given_in_clinic" in errors_of(form)
+def test_a_treatment_form_may_leave_its_setting_unstated_when_no_source_gives_it():
+    form = TreatmentFormFactory(given_in_clinic=False, given_at_home=False)
+    assert problems_of(form) == {}
+
+
+def test_a_setting_must_say_whether_a_source_or_the_editor_gives_it():
+    form = TreatmentFormFactory.build(given_in_clinic=True, setting_basis="")
+    assert errors_of(form)["setting_basis"] == [
+        "Say where the setting comes from: a cited source, or the editor's judgement."
+    ]
+
+
+def test_a_side_effect_frequency_without_a_basis_is_rejected():
+    side_effect = SideEffectFactory.build(frequency="rare", frequency_basis="")
+    assert "frequency_basis" in errors_of(side_effect)
+
+
+def test_a_basis_without_its_value_is_rejected():
+    side_effect = SideEffectFactory.build(severity="", severity_basis="editorial")
+    assert errors_of(side_effect)["severity_basis"] == [
+        "Leave this empty while the severity is empty."
+    ]
+
+
+def test_a_side_effect_may_leave_frequency_and_severity_empty():
+    assert problems_of(SideEffectFactory(frequency="", severity="")) == {}
+
+
+def test_an_evidence_strength_must_say_where_it_comes_from():
+    condition = ConditionFactory.build(evidence_strength="strong", evidence_strength_basis="")
+    assert "evidence_strength_basis" in errors_of(condition)
+    assert problems_of(ConditionFactory(evidence_strength="")) == {}
+
+
+def test_a_regulatory_status_needs_its_words_and_its_citation():
+    form = TreatmentFormFactory.build(
+        regulatory_status="approved", regulatory_status_basis="source"
+    )
+    assert errors_of(form)["regulatory_status"] == [
+        "Give the regulatory status in plain words and the reference that states it."
+    ]
 
 
 def test_zero_minute_session_is_rejected():

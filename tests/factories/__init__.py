@@ -84,6 +84,9 @@ class TreatmentFormFactory(MedicallyReviewedFactory):
     route = enums.Route.INTRAVENOUS
     summary = "Given through a drip into a vein."
     given_in_clinic = True
+    setting_basis = factory.LazyAttribute(
+        lambda form: enums.Basis.SOURCE if form.given_in_clinic or form.given_at_home else ""
+    )
     session_minutes_min = 40
     session_minutes_max = 60
 
@@ -95,7 +98,11 @@ class SideEffectFactory(MedicallyReviewedFactory):
     name = factory.Sequence(lambda n: f"Side effect {n}")
     summary = "Feeling sick."
     frequency = enums.Frequency.COMMON
+    frequency_basis = factory.LazyAttribute(
+        lambda item: enums.Basis.SOURCE if item.frequency else ""
+    )
     severity = enums.Severity.MILD
+    severity_basis = factory.LazyAttribute(lambda item: enums.Basis.SOURCE if item.severity else "")
     timing = enums.Timing.DURING
 
 
@@ -121,6 +128,9 @@ class ConditionFactory(MedicallyReviewedFactory):
     name = factory.Sequence(lambda n: f"Condition {n}")
     summary = "A condition."
     evidence_strength = enums.EvidenceStrength.EMERGING
+    evidence_strength_basis = factory.LazyAttribute(
+        lambda item: enums.Basis.SOURCE if item.evidence_strength else ""
+    )
 
 
 class FAQFactory(MedicallyReviewedFactory):

@@ -23,7 +23,7 @@ from api.authentication import api_client
 from content_models import collections
 from content_models.collections import Collection
 from content_models.disclaimer import disclaimer
-from content_models.enums import ReviewStatus
+from content_models.enums import Basis, ReviewStatus
 from content_models.selectors import live_referenced, live_related
 
 
@@ -151,6 +151,28 @@ class OptionalTextField(serializers.CharField):
 
     def to_representation(self, value):
         return value or None
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A classification editors may leave empty (no source gives it): null when it is, never
+    an empty string, so clients test one way for "not given"."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+def basis_field(of: str, **kwargs) -> OptionalChoiceField:
+    """Where the classification beside it comes from."""
+    return OptionalChoiceField(
+        Basis.choices,
+        help_text=f"Where the {of} comes from: `source` (a cited reference states it) or "
+        "`editorial` (the editor's judgement, which no cited reference states; show it as "
+        f"such). Null when the {of} is not given.",
+        **kwargs,
+    )
 
 
 class ExpandableField(serializers.Field):

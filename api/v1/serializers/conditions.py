@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
 from content_models import collections
+from content_models.enums import EvidenceStrength
 
-from .base import ReviewedItemSerializer, RichTextField
+from .base import OptionalChoiceField, ReviewedItemSerializer, RichTextField, basis_field
 
 
 class ConditionSerializer(ReviewedItemSerializer):
@@ -11,6 +12,12 @@ class ConditionSerializer(ReviewedItemSerializer):
     title = serializers.CharField(source="name")
     aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
     description = RichTextField()
+    evidence_strength = OptionalChoiceField(
+        EvidenceStrength.choices,
+        help_text="How well the cited studies support ketamine for it; null when no source "
+        "grades the evidence.",
+    )
+    evidence_strength_basis = basis_field("strength of evidence")
 
     class Meta:
         fields = (
@@ -18,5 +25,6 @@ class ConditionSerializer(ReviewedItemSerializer):
             "aliases",
             "description",
             "evidence_strength",
+            "evidence_strength_basis",
             "treatment_forms",
         )

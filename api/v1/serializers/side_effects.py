@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
 from content_models import collections
+from content_models.enums import Frequency, Severity
 
-from .base import ReviewedItemSerializer, RichTextField
+from .base import OptionalChoiceField, ReviewedItemSerializer, RichTextField, basis_field
 
 
 class SideEffectSerializer(ReviewedItemSerializer):
@@ -10,13 +11,23 @@ class SideEffectSerializer(ReviewedItemSerializer):
 
     title = serializers.CharField(source="name")
     description = RichTextField()
+    frequency = OptionalChoiceField(
+        Frequency.choices, help_text="How often it happens; null when no source says."
+    )
+    frequency_basis = basis_field("frequency")
+    severity = OptionalChoiceField(
+        Severity.choices, help_text="How strong it usually is; null when no source says."
+    )
+    severity_basis = basis_field("severity")
 
     class Meta:
         fields = (
             *ReviewedItemSerializer.base_fields,
             "description",
             "frequency",
+            "frequency_basis",
             "severity",
+            "severity_basis",
             "timing",
             "usual_duration",
             "what_helps",

@@ -1,10 +1,17 @@
 from rest_framework import serializers
 
 from content_models import collections
-from content_models.enums import CARE_SETTING_FIELDS, CareSetting
+from content_models.enums import CARE_SETTING_FIELDS, CareSetting, RegulatoryStatus
 from content_models.models import TreatmentProcessStep
 
-from .base import ReviewedItemSerializer, RichTextField
+from .base import (
+    ExpandableField,
+    OptionalChoiceField,
+    OptionalTextField,
+    ReviewedItemSerializer,
+    RichTextField,
+    basis_field,
+)
 
 
 class RangeSerializer(serializers.Serializer):
@@ -26,7 +33,7 @@ class MonitoringSerializer(serializers.Serializer):
 class ProcessStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = TreatmentProcessStep
-        fields = ("phase", "title", "description")
+        fields = ("phase", "title", "description", "basis")
 
 
 class TreatmentFormSerializer(ReviewedItemSerializer):
@@ -35,7 +42,28 @@ class TreatmentFormSerializer(ReviewedItemSerializer):
     title = serializers.CharField(source="name")
     description = RichTextField()
     administration = RichTextField(help_text="How it is given, as HTML.")
-    settings = serializers.SerializerMethodField()
+    settings = serializers.SerializerMethodField(
+        help_text="Where it is given; empty when no source says."
+    )
+    settings_basis = basis_field("settings", source="setting_basis")
+    regulatory_status = OptionalChoiceField(
+        RegulatoryStatus.choices,
+        help_text="Whether a medicines regulator has approved this form for depression "
+        "(`approved`) or it is used off-label (`off_label`); null when not stated. "
+        "`regulatory_note` names the regulator and the use.",
+    )
+    regulatory_status_basis = basis_field("regulatory status")
+    regulatory_note = OptionalTextField(
+        help_text="The regulatory status in plain words: which regulator, for what use, and "
+        "the conditions it sets."
+    )
+    regulatory_reference = ExpandableField(
+        "references",
+        attribute="regulatory_reference",
+        allow_null=True,
+        help_text="The reference that states the regulatory status (its slug, or the "
+        "reference itself with `?expand=regulatory_reference`).",
+    )
     session_length = serializers.SerializerMethodField()
     course = serializers.SerializerMethodField()
     monitoring = MonitoringSerializer(source="*")
@@ -45,9 +73,15 @@ class TreatmentFormSerializer(ReviewedItemSerializer):
         fields = (
             *ReviewedItemSerializer.base_fields,
             "route",
+            "medicine",
             "description",
             "administration",
             "settings",
+            "settings_basis",
+            "regulatory_status",
+            "regulatory_status_basis",
+            "regulatory_note",
+            "regulatory_reference",
             "session_length",
             "course",
             "usual_onset",

@@ -77,11 +77,14 @@ def translate(collection: str, item, language_code: str, title: str):
 
 def assert_ordered_by_meaning(ascending: list, descending: list, choices) -> None:
     """Choice values listed as their choices are declared (common, uncommon, rare: their
-    meaning, not the alphabet), and the reverse for a descending order."""
+    meaning, not the alphabet), and the reverse for a descending order; items with no value
+    (null: no source gives one) come last either way."""
     rank = list(choices.values).index
-    assert len(set(ascending)) > 1
-    assert ascending == sorted(ascending, key=rank)
-    assert descending == sorted(ascending, key=rank, reverse=True)
+    given = [value for value in ascending if value is not None]
+    not_given = [None] * (len(ascending) - len(given))
+    assert len(set(given)) > 1
+    assert ascending == sorted(given, key=rank) + not_given
+    assert descending == sorted(given, key=rank, reverse=True) + not_given
 
 
 class Mirror:

@@ -193,6 +193,15 @@ def test_treatment_form_is_a_ketamine_therapy_with_contraindications_and_adverse
     assert "40 to 60 minutes" in therapy["howPerformed"]
 
 
+def test_the_esketamine_spray_names_its_own_medicine_not_ketamine(api):
+    therapy = get_jsonld(api, "/api/v1/treatment-forms/esketamine-nasal-spray/")["mainEntity"]
+
+    assert therapy["drug"]["name"] == "Esketamine"
+    assert get_json(api, "/api/v1/treatment-forms/esketamine-nasal-spray/")["medicine"] == (
+        "Esketamine"
+    )
+
+
 @pytest.mark.parametrize(
     ("slug", "schema_type"),
     [

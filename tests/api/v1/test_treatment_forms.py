@@ -10,7 +10,7 @@ after an intended change to the output, rewrite them and review the diff:
 import pytest
 
 from content_models import enums
-from content_models.models import TreatmentForm
+from content_models.models import TreatmentForm, TreatmentProcessStep
 from tests.factories import ConditionFactory, TreatmentFormFactory, apply_to
 
 from .collection_contract import ReviewedCollectionContract
@@ -40,7 +40,7 @@ def test_treatment_forms_filter_by_where_they_are_given(api):
 
 
 def test_treatment_forms_filter_by_a_condition_they_are_used_for(api):
-    # In the demo content every condition is treated by every form: one that is not tells.
+    # A condition only the infusion treats tells the filter apart.
     condition = ConditionFactory(slug="only-by-infusion")
     apply_to(condition, TreatmentForm.objects.get(slug="iv-infusion"))
 
@@ -81,3 +81,63 @@ def test_treatment_form_gives_session_and_course_as_numbers_with_units(api):
     assert form["course"]["duration"]["unit"] == "weeks"
     assert form["settings"] == ["clinic"]
     assert form["process_steps"][0]["phase"] == "before"
+
+
+def test_a_form_shows_its_regulatory_status_its_basis_and_its_citation(api):
+    iv = get_json(api, "/api/v1/treatment-forms/iv-infusion/", expand="regulatory_reference")
+
+    assert (iv["regulatory_status"], iv["regulatory_status_basis"]) == ("off_label", "editorial")
+    assert "off-label" in iv["regulatory_note"]
+    assert iv["regulatory_reference"]["slug"] == "fda-compounded-ketamine-warning-2023"
+    assert iv["regulatory_reference"]["source_url"].startswith("https://www.fda.gov/")
+    assert iv["settings"] == ["clinic"]
+    plain = get_json(api, "/api/v1/treatment-forms/iv-infusion/")
+    assert plain["regulatory_reference"] == "fda-compounded-ketamine-warning-2023"
+
+
+def test_a_form_no_source_places_has_no_settings_and_no_basis(api):
+    TreatmentFormFactory(slug="unplaced", given_in_clinic=False, given_at_home=False)
+
+    unplaced = get_json(api, "/api/v1/treatment-forms/unplaced/")
+
+    assert (unplaced["settings"], unplaced["settings_basis"]) == ([], None)
+    assert (unplaced["regulatory_status"], unplaced["regulatory_reference"]) == (None, None)
+
+
+def test_a_regulatory_citation_that_is_not_live_is_not_shown(api):
+    form = TreatmentForm.objects.get(slug="iv-infusion")
+    form.regulatory_reference.unpublish()
+
+    assert get_json(api, "/api/v1/treatment-forms/iv-infusion/")["regulatory_reference"] is None
+
+
+def test_treatment_forms_filter_by_regulatory_status(api):
+    assert_filter_keeps_only(
+        api,
+        "treatment-forms",
+        {"regulatory_status": "off_label"},
+        lambda item: item["regulatory_status"] == "off_label",
+    )
+
+
+def test_process_steps_say_whether_a_source_or_the_editor_gives_them(api):
+    form = TreatmentFormFactory(slug="stepped")
+    TreatmentProcessStep.objects.create(
+        treatment_form=form,
+        sort_order=0,
+        phase="before",
+        title="Sourced",
+        description="a",
+        basis="source",
+    )
+    TreatmentProcessStep.objects.create(
+        treatment_form=form, sort_order=1, phase="after", title="Advice", description="b"
+    )
+
+    steps = get_json(api, "/api/v1/treatment-forms/stepped/")["process_steps"]
+
+    # A step nobody has said a source gives is the editor's.
+    assert [(step["title"], step["basis"]) for step in steps] == [
+        ("Sourced", "source"),
+        ("Advice", "editorial"),
+    ]

@@ -338,11 +338,9 @@ def test_the_g2k_study_is_cited_only_as_research_with_no_results():
     assert g2k.trial_id == "NCT06668571"
     assert g2k.url == "https://clinicaltrials.gov/study/NCT06668571"
     assert "reported no results" in g2k.summary
-    # Eligibility rules are left out here: their wording and citations are kept with the
-    # screener's rules.
     citing = {
         f"{model.__name__} {item.slug}"
-        for model in (TreatmentForm, SideEffect, Condition, FAQ, ArticlePage)
+        for model in (TreatmentForm, SideEffect, EligibilityRule, Condition, FAQ, ArticlePage)
         for item in model.objects.filter(reference_links__reference=g2k)
     }
     assert citing == {"Condition treatment-resistant-depression"}
@@ -452,10 +450,9 @@ def test_the_works_the_sources_cite_are_references():
 
 def test_no_statement_cites_a_work_whose_text_is_unchecked():
     """Article 003 lists the Yale Medicine page without saying what it supports, and its text
-    has not been checked: nothing here is cited from it (rules aside, kept with the
-    screener)."""
+    has not been checked: nothing here is cited from it."""
     yale = Reference.objects.get(slug="yale-medicine-ketamine-for-depression")
-    for model in (TreatmentForm, SideEffect, Condition, FAQ, ArticlePage):
+    for model in (TreatmentForm, SideEffect, EligibilityRule, Condition, FAQ, ArticlePage):
         assert not model.objects.filter(reference_links__reference=yale).exists(), model
 
 

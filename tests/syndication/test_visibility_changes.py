@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from content_models.generation import ContentGeneration
 from content_models.models import FAQ, ArticleIndexPage, ContentChange
@@ -166,6 +166,19 @@ def test_changing_a_view_restriction_that_keeps_the_article_hidden_announces_not
     restriction.restriction_type = PageViewRestriction.LOGIN
     restriction.save()
 
+    assert events_for(endpoint, article) == ["content.published", "content.unpublished"]
+
+
+def test_an_article_moved_under_a_restricted_section_is_withdrawn(mirror, endpoint):
+    article = publish(draft(ArticlePageFactory))
+    elsewhere = Page.get_first_root_node().add_child(instance=Page(title="Staff area"))
+    staff_section = elsewhere.add_child(instance=ArticleIndexPage(title="Staff articles"))
+    restrict(staff_section)
+    assert synced(mirror, ("articles", article.pk))
+
+    article.move(staff_section, pos="last-child")
+
+    assert synced(mirror, ("articles", article.pk)) is None
     assert events_for(endpoint, article) == ["content.published", "content.unpublished"]
 
 

@@ -570,3 +570,19 @@ evaluate_schema = extend_schema(
         OpenApiExample("Spanish", value=EVALUATION_EXAMPLE_ES, response_only=True),
     ],
 )
+
+
+class ScreenerAnswersExtension(OpenApiSerializerExtension):
+    """The screener's request as the evaluation checks it: a content language, and no field
+    besides `locale` and `answers` (anything else is a 400)."""
+
+    target_class = ScreenerAnswersSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        # Described as every other content language field is (one `LocaleEnum` component).
+        languages = serializers.ChoiceField(
+            choices=content_languages(), help_text=self.target.fields["locale"].help_text
+        )
+        schema["properties"]["locale"] = auto_schema._map_serializer_field(languages, direction)
+        return {**schema, "additionalProperties": False}

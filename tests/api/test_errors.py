@@ -166,21 +166,23 @@ def test_search_at_its_bounds_is_answered(api, path, parameter, words):
     assert api.get(path, {parameter: words}).status_code == 200
 
 
-def every_query_parameter() -> list[tuple[str, str]]:
-    """(address, name) of every query parameter the OpenAPI document lists for any operation,
-    a detail's address with a slug no item has."""
+def every_query_parameter() -> list[tuple[str, str, str]]:
+    """(method, address, name) of every query parameter the OpenAPI document lists for any
+    operation, a detail's address with a slug no item has."""
     document = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
     return [
-        (path.replace("{slug}", "no-such-item"), parameter["name"])
+        (method, path.replace("{slug}", "no-such-item"), parameter["name"])
         for path, operations in document["paths"].items()
-        for parameter in operations["get"]["parameters"]
+        for method, operation in operations.items()
+        for parameter in operation["parameters"]
         if parameter["in"] == "query"
     ]
 
 
-@pytest.mark.parametrize(("path", "parameter"), every_query_parameter())
-def test_an_empty_parameter_is_a_400_naming_it_never_taken_as_absent(api, path, parameter):
-    assert_problem(api.get(f"{path}?{parameter}="), 400, parameter)
+@pytest.mark.parametrize(("method", "path", "parameter"), every_query_parameter())
+def test_an_empty_parameter_is_a_400_naming_it_never_taken_as_absent(api, method, path, parameter):
+    response = api.generic(method.upper(), f"{path}?{parameter}=", "{}", "application/json")
+    assert_problem(response, 400, parameter)
 
 
 @pytest.mark.parametrize(

@@ -79,9 +79,10 @@ def test_schema_states_the_bounds_of_limit_and_offset(openapi):
 
 def query_parameters(openapi) -> list[tuple[str, dict]]:
     return [
-        (f"{path} {parameter['name']}", parameter)
+        (f"{method} {path} {parameter['name']}", parameter)
         for path, operations in openapi["paths"].items()
-        for parameter in operations["get"]["parameters"]
+        for method, operation in operations.items()
+        for parameter in operation["parameters"]
         if parameter["in"] == "query"
     ]
 

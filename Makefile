@@ -17,7 +17,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 SCALE ?= 10000
 BENCH_SECONDS ?= 5
 
-.PHONY: help install run worker test test-fast chromium varnish wrk bench lint format migrations
+.PHONY: help install run worker test test-fast schemathesis chromium varnish wrk bench lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,11 @@ test: install chromium varnish ## Run the whole test suite on PostgreSQL and Red
 
 test-fast: install ## Run the tests that start no other process (servers, worker, browser)
 	@$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+# 100 generated requests per operation, with schemathesis' boundary values: over 2,000 in all.
+schemathesis: install ## Every schemathesis check over 2,000+ requests the OpenAPI document allows or rules out
+	@export SCHEMATHESIS_EXAMPLES=100 SCHEMATHESIS_COVERAGE=1 && \
+	  $(PYTEST) -n 0 -p no:randomly -s tests/api/v1/test_schema_conformance.py $(PYTEST_ARGS)
 
 bench: install varnish wrk ## Benchmark side by side, ratios to bench/results.md (SCALE=100000 for the large content set)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \

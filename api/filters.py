@@ -7,7 +7,7 @@ from rest_framework import filters
 from content_models.selectors import in_choice_order, in_ranking_order, live_items, search_hits
 
 from . import query_parameters
-from .schema import COMMA_SEPARATED, comma_separated_schema
+from .schema import COMMA_SEPARATED, comma_separated_schema, search_words_schema
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -65,12 +65,12 @@ class WagtailSearchFilter(filters.BaseFilterBackend):
     search_param = "search"
 
     def filter_queryset(self, request, queryset, view):
-        query = request.query_params.get(self.search_param, "").strip()
-        if not query:
+        query = query_parameters.search_words(request, self.search_param)
+        if query is None:
             return queryset
         candidates = live_items(queryset.model, locale=view.locale, related_depth=None)
         ranked_ids = [hit.pk for hit in search_hits(candidates, query)]
-        if request.query_params.get("ordering"):
+        if "ordering" in request.query_params:
             return queryset.filter(pk__in=ranked_ids)
         return in_ranking_order(queryset, ranked_ids)
 
@@ -80,7 +80,8 @@ class WagtailSearchFilter(filters.BaseFilterBackend):
                 "name": self.search_param,
                 "required": False,
                 "in": "query",
-                "description": "Words to search for in this collection.",
-                "schema": {"type": "string"},
+                "description": "Words to search for in this collection. "
+                + query_parameters.SEARCH_RULE,
+                "schema": search_words_schema(),
             }
         ]

@@ -7,6 +7,7 @@ drf-spectacular has described the views.
 """
 
 from .errors import PROBLEM_CONTENT_TYPE
+from .query_parameters import SEARCH_MAX_LENGTH, SEARCH_PATTERN
 
 # How OpenAPI describes a query parameter that takes comma-separated values (`?fields=a,b`):
 # an array, serialized in the form style without exploding it into repeated parameters.
@@ -17,6 +18,22 @@ COMMA_SEPARATED = {"style": "form", "explode": False}
 def comma_separated_schema(values) -> dict:
     """The schema of a comma-separated parameter that takes any of `values`."""
     return {"type": "array", "items": {"type": "string", "enum": list(values)}}
+
+
+def search_words_schema() -> dict:
+    """The schema of a search parameter (`q`, `search`): 1 to `SEARCH_MAX_WORDS` words (the
+    pattern, which also refuses a NUL character) in at most `SEARCH_MAX_LENGTH` characters."""
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": SEARCH_MAX_LENGTH,
+        "pattern": SEARCH_PATTERN,
+    }
+
+
+# A string with no NUL character, which `query_parameters.reject_unknown` refuses everywhere
+# (PostgreSQL text cannot hold one).
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 SECURITY_SCHEMES = {
@@ -166,3 +183,31 @@ def document_conditional_requests(result, generator, request, public):
                 "headers": {"ETag": validator_refs["ETag"]},
             }
     return result
+
+
+def document_parameter_rules(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what `api/query_parameters.py` refuses of every
+    query parameter, stated on each, so that the document promises nothing the server
+    refuses: no parameter may be empty (a string has at least one character, a list at least
+    one value) and no string holds a NUL character."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                schema = parameter["schema"]
+                if schema.get("type") == "array":
+                    schema.setdefault("minItems", 1)
+                    _refuse_empty_and_nul(schema["items"])
+                else:
+                    _refuse_empty_and_nul(schema)
+    return result
+
+
+def _refuse_empty_and_nul(schema: dict) -> None:
+    if schema.get("type") != "string" or "enum" in schema:
+        return
+    schema.setdefault("minLength", 1)
+    # A date's or a date-time's format already rules the character out.
+    if "format" not in schema:
+        schema.setdefault("pattern", NO_NUL_PATTERN)

@@ -1,11 +1,12 @@
 """The collections: every kind of content the public reads, each declared once, here.
 
 An entry names a collection as the API's addresses do (`side-effects`), its items' type
-(`side-effect`), its model, its relations to other collections and its section of the
-demo-content file (`side_effects`). Everything that needs the list of collections reads it
-from here: the API's routes, index, search, manifest and sync, the selectors' prefetches, the
-change log, webhooks, partners' licences, the admin's "Reviews due" panel, the demo loader and
-the tests. Their order is the order the API lists them in.
+(`side-effect`), its model, its relations to other collections, the StreamFields in which its
+items embed others' and its section of the demo-content file (`side_effects`). Everything
+that needs the list of collections reads it from here: the API's routes, index, search,
+manifest and sync, the selectors' prefetches, the change log, webhooks, partners' licences,
+the admin's "Reviews due" panel, the demo loader and the tests. Their order is the order the
+API lists them in.
 
 The API attaches itself to each entry as it starts (`api/apps.py`): the viewset and the
 serializer that serve the collection, and how an item's address in the API is built. Code
@@ -58,6 +59,9 @@ class Collection:
     model: type[Model]
     demo_section: str
     relations: tuple[Relation, ...] = ()
+    # StreamFields in which an item embeds items of other collections in full (an article's
+    # body): such an item shows what it embeds, and so changes with it.
+    embedding_fields: tuple[str, ...] = ()
     # Attached by the API as it starts (`attach_api`).
     viewset: type | None = field(default=None, init=False, repr=False)
     serializer: type | None = field(default=None, init=False, repr=False)
@@ -162,7 +166,14 @@ COLLECTIONS: tuple[Collection, ...] = (
     ),
     Collection("references", "reference", Reference, demo_section="references"),
     Collection("faqs", "faq", FAQ, demo_section="faqs", relations=(CITATIONS,)),
-    Collection("articles", "article", ArticlePage, demo_section="articles", relations=(CITATIONS,)),
+    Collection(
+        "articles",
+        "article",
+        ArticlePage,
+        demo_section="articles",
+        relations=(CITATIONS,),
+        embedding_fields=("body",),
+    ),
     Collection("reviewers", "reviewer", MedicalReviewer, demo_section="reviewers"),
 )
 

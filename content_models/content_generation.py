@@ -3,11 +3,11 @@ here only (`ContentGeneration` is its one database row).
 
 A change to what the public sees renews it inside the change's own transaction
 (`publication.py`), and so does a deploy's `migrate`. A live item reaching its expiry date
-changes what the public sees with no save at all: the scheduled-publishing run unpublishes it
-(a change like any other), and until then the first reader after that moment renews the
-generation (`renew_if_expired`), so no cached response outlives the item. A live item's
-medical review falling overdue (the day after its next review was due) counts the same way,
-since its `review_status` changes then.
+changes what the public sees with no save at all: the first reader after that moment renews the
+generation (`renew_if_expired`), so no cached response outlives the item, and has the expiry
+logged for partners (`content_expired`); the scheduled-publishing run then unpublishes it. A
+live item's medical review falling overdue (the day after its next review was due) renews the
+generation the same way, since its `review_status` changes then.
 
 Readers learn the generation without a query: it is held in Redis (when the cache is Redis),
 where a renewal puts it the moment its transaction commits (`transaction.on_commit`), before
@@ -32,6 +32,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from redis.commands.core import Script
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -159,13 +160,21 @@ def renew() -> None:
     _renew(lock())
 
 
+# Sent, inside the transaction that renews the generation, when the moment it recorded has come
+# (an expiry date, or a review falling overdue): the publication service logs each item that
+# expired for partners (a receiver in `signals.py`).
+content_expired = Signal()
+
+
 @transaction.atomic
 def renew_if_expired() -> Generation:
     """Renew the generation if a live item has reached its expiry since it was last renewed,
     and return it. Checked again under the lock: of readers that all found it expired, the
-    first renews it and the others, waiting on the lock, find it renewed."""
+    first renews it (and has the expiry logged) and the others, waiting on the lock, find it
+    renewed."""
     row = lock()
     if row.has_expired_content():
+        content_expired.send(sender=ContentGeneration)
         _renew(row)
     return Generation.from_row(row)
 

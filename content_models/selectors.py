@@ -32,6 +32,8 @@ from wagtail.models import Locale, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from . import collections, review
+from .blocks import embeddable_models
+from .blocks.article_blocks import embedded_item_ids
 from .collections import Collection, Relation
 from .live import is_live, live_q
 from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidance, TreatmentForm
@@ -240,6 +242,75 @@ def _under_view_restriction() -> Exists:
             page__path=Substr(OuterRef("path"), 1, Length("page__path"))
         )
     )
+
+
+def is_public(item) -> bool:
+    """Whether readers see the item now: live, not expired and, for an article, under no view
+    restriction (what `live_items` selects)."""
+    return (
+        live_items(type(item), locale=item.locale.language_code, related_depth=None)
+        .filter(pk=item.pk)
+        .exists()
+    )
+
+
+def items_showing(item, *, by_name: bool) -> list[Model]:
+    """The public items, in the item's language, whose representation shows something of
+    `item`, so that a change of it changes them too.
+
+    Items that embed it in full (an article's body, `Collection.embedding_fields`) show all of
+    it, and change with any change of it. With `by_name`, also the items that name it: those
+    whose relations in the registry lead to it (citing it, applying to it, or, for a treatment
+    form, listing it among its side effects) and those it reviewed; they change when it
+    appears, disappears or changes its slug, and so do the articles that embed them.
+    """
+    locale = item.locale.language_code
+    naming = []
+    if by_name:
+        for collection in collections.COLLECTIONS:
+            lookups = [
+                f"{relation.link}__{relation.target}"
+                for relation in collection.relations
+                if collections.related(relation).model is type(item)
+            ] + [
+                field.name
+                for field in collection.model._meta.concrete_fields
+                if field.many_to_one and field.related_model is type(item)
+            ]
+            for lookup in lookups:
+                naming += live_items(collection.model, locale=locale, related_depth=None).filter(
+                    **{lookup: item.pk}
+                )
+    found = {(type(other), other.pk): other for other in naming}
+    for embedder in _items_embedding([item, *naming], locale=locale):
+        found.setdefault((type(embedder), embedder.pk), embedder)
+    found.pop((type(item), item.pk), None)
+    return list(found.values())
+
+
+def _items_embedding(items: list, *, locale: str) -> list[Model]:
+    """The public items in `locale` whose StreamFields embed any of `items`."""
+    wanted = {(type(item), item.pk) for item in items}
+    wanted_models = {model for model, _pk in wanted}
+    embedding = []
+    for collection in collections.COLLECTIONS:
+        for field_name in collection.embedding_fields:
+            block = collection.model._meta.get_field(field_name).stream_block
+            if not wanted_models & embeddable_models(block):
+                continue
+            candidates = live_items(collection.model, locale=locale, related_depth=None)
+            ids = [
+                pk
+                for pk, value in candidates.values_list("pk", field_name)
+                if any(
+                    (model, embedded_pk) in wanted
+                    for model, embedded_pks in embedded_item_ids(value).items()
+                    for embedded_pk in embedded_pks
+                )
+            ]
+            if ids:
+                embedding += candidates.filter(pk__in=ids)
+    return embedding
 
 
 # Enough for any real question; bounds the work a vague one can cause.

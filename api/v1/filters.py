@@ -2,6 +2,7 @@
 `content_models/enums.py`; values are read by `api/query_parameters.py`'s fields."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
 from api import query_parameters
 from content_models import enums, review
@@ -11,6 +12,13 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = query_parameters.UTCIsoDateTimeField
 
 
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": query_parameters.YearField.MINIMUM,
+        "maximum": query_parameters.YearField.MAXIMUM,
+    }
+)
 class YearFilter(django_filters.NumberFilter):
     """A whole year: 2019.5 is a 400, not rounded."""
 

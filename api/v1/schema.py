@@ -23,8 +23,8 @@ from rest_framework import serializers
 
 from api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from api.pagination import LimitOffsetPagination
-from api.query_parameters import content_languages
-from api.schema import COMMA_SEPARATED, comma_separated_schema
+from api.query_parameters import SEARCH_RULE, content_languages
+from api.schema import COMMA_SEPARATED, comma_separated_schema, search_words_schema
 from content_models import collections
 
 from .serializers.base import ConstantField, ExpandableField, ItemSerializer
@@ -35,7 +35,7 @@ from .serializers.screening import (
     ScreenerQuestionnaireSerializer,
 )
 from .serializers.search import SearchHitSerializer
-from .sync import MAX_RECORDS
+from .sync import CURSOR_PATTERN, MAX_RECORDS
 
 LOCALE_PARAMETER = OpenApiParameter(
     "locale",
@@ -48,7 +48,8 @@ LOCALE_PARAMETER = OpenApiParameter(
 PROBLEM_RESPONSES = {
     (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
         ProblemSerializer,
-        description="A query parameter is unknown or its value is invalid; `errors` names each.",
+        description="A query parameter is unknown, given empty, or its value is invalid; "
+        "`errors` names each.",
     ),
     (406, PROBLEM_CONTENT_TYPE): OpenApiResponse(
         ProblemSerializer, description="The address does not answer in the asked-for format."
@@ -172,7 +173,9 @@ manifest_schema = extend_schema(
 search_schema = extend_schema(
     summary="Search every collection",
     parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find."),
+        OpenApiParameter(
+            "q", search_words_schema(), required=True, description=f"Words to find. {SEARCH_RULE}"
+        ),
         OpenApiParameter(
             "type",
             comma_separated_schema(collections.TYPE_NAMES),
@@ -212,14 +215,25 @@ sync_schema = extend_schema(
     "record is an item's state now: `upsert` with the item in full, or `delete`.",
     parameters=[
         OpenApiParameter(
-            "cursor", OpenApiTypes.STR, description="`next_cursor` of the previous call."
+            "cursor",
+            {"type": "string", "pattern": CURSOR_PATTERN},
+            description="`next_cursor` of the previous call, exactly as this API issued it to "
+            "the same client (another is a 400). Not with `locale`: the cursor carries the "
+            "language of the first call.",
         ),
         OpenApiParameter(
             "limit",
             {"type": "integer", "minimum": 1, "maximum": MAX_RECORDS, "default": MAX_RECORDS},
             description="How many records to return.",
         ),
-        LOCALE_PARAMETER,
+        OpenApiParameter(
+            "locale",
+            OpenApiTypes.STR,
+            enum=content_languages(),
+            default=settings.LANGUAGE_CODE,
+            description="Content language, on the first call only: not with `cursor`, which "
+            "carries it (both together are a 400).",
+        ),
     ],
     responses={
         200: inline_serializer(
@@ -556,3 +570,19 @@ evaluate_schema = extend_schema(
         OpenApiExample("Spanish", value=EVALUATION_EXAMPLE_ES, response_only=True),
     ],
 )
+
+
+class ScreenerAnswersExtension(OpenApiSerializerExtension):
+    """The screener's request as the evaluation checks it: a content language, and no field
+    besides `locale` and `answers` (anything else is a 400)."""
+
+    target_class = ScreenerAnswersSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        # Described as every other content language field is (one `LocaleEnum` component).
+        languages = serializers.ChoiceField(
+            choices=content_languages(), help_text=self.target.fields["locale"].help_text
+        )
+        schema["properties"]["locale"] = auto_schema._map_serializer_field(languages, direction)
+        return {**schema, "additionalProperties": False}

@@ -15,6 +15,7 @@ A collection that enters the caller's scope is sent in full; one that leaves it 
 item by item. The first call is the case where every collection has just entered.
 """
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from django.core import signing
@@ -34,6 +35,13 @@ CURSOR_SALT = "api.v1.sync"
 # The most records a page holds (`?limit=`).
 MAX_RECORDS = 100
 SNAPSHOT, WITHDRAW = "snapshot", "withdraw"
+# What a cursor looks like (`django.core.signing.dumps`, compressed): an optional "." (the
+# payload is compressed), then the payload, the time it was signed and the signature, each in
+# URL-safe base64 and separated by ":". The OpenAPI document states it; only a cursor this API
+# signed is accepted, whatever its shape.
+CURSOR_PATTERN = r"^\.?[A-Za-z0-9_-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+NOT_OUR_CURSOR = "Not a cursor this API issued. Start again without a cursor."
 
 
 @dataclass
@@ -50,11 +58,11 @@ class SyncState:
     @classmethod
     def from_cursor(cls, cursor: str, *, partner: int | None) -> "SyncState":
         try:
+            if not _CURSOR.fullmatch(cursor):
+                raise signing.BadSignature
             state = cls(**signing.loads(cursor, salt=CURSOR_SALT))
         except (signing.BadSignature, TypeError, ValueError):
-            raise ValidationError(
-                {"cursor": ["Not a cursor this API issued. Start again without a cursor."]}
-            ) from None
+            raise ValidationError({"cursor": [NOT_OUR_CURSOR]}) from None
         if state.partner != partner:
             raise ValidationError(
                 {"cursor": ["This cursor was issued to another client. Use your own."]}

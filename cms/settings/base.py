@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         # Before access control, which adds the RateLimit headers to every response, 304 too.
         "api.schema.document_conditional_requests",
         "api.schema.document_access_control",
+        # Last, so that it sees every query parameter, those the hooks above add too.
+        "api.schema.document_parameter_rules",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProcessPhaseEnum": "content_models.enums.ProcessPhase",

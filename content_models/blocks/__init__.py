@@ -1,5 +1,5 @@
 """StreamField blocks for articles: prose, safety callouts and embedded structured content."""
 
-from .article_blocks import ArticleBodyBlock
+from .article_blocks import ArticleBodyBlock, embeddable_models
 
-__all__ = ["ArticleBodyBlock"]
+__all__ = ["ArticleBodyBlock", "embeddable_models"]

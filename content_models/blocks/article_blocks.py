@@ -63,6 +63,16 @@ def _embedded_in(block, raw) -> Iterator[tuple[type[Model], object]]:
             yield from _embedded_in(block.child_block, value)
 
 
+def embeddable_models(block: blocks.Block) -> set[type[Model]]:
+    """The models whose items a block (a StreamField's) can embed through a chooser."""
+    if isinstance(block, blocks.ChooserBlock):
+        return {block.model_class}
+    if isinstance(block, blocks.ListBlock):
+        return embeddable_models(block.child_block)
+    children = getattr(block, "child_blocks", {}).values()
+    return set().union(*(embeddable_models(child) for child in children))
+
+
 class EmbeddedSnippetBlock(SnippetChooserBlock):
     """A structured item embedded in an article, delivered to API clients as its data.
 

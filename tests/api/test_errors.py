@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 
 from tests.factories import SideEffectFactory
 
@@ -110,7 +111,7 @@ def test_published_since_accepts_any_utc_offset(api):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("year", ["2019.5", "2_019", " 2019", "٢٠١٩", "-2019"])
+@pytest.mark.parametrize("year", ["2019.5", "2_019", " 2019", "٢٠١٩", "-2019", "0", "10000"])
 def test_year_that_is_not_written_in_digits_is_a_400(api, year):
     assert_problem(api.get("/api/v1/references/", {"year": year}), 400, "year")
 
@@ -130,6 +131,66 @@ def test_article_body_is_not_offered_in_lists(api):
 )
 def test_bad_search_parameter_is_a_400(api, query, parameter):
     assert_problem(api.get(f"/api/v1/search/?{query}"), 400, parameter)
+
+
+# Search terms are bounded in words and characters (`api/query_parameters.py`).
+SEARCHES = [("/api/v1/search/", "q"), ("/api/v1/side-effects/", "search")]
+TOO_MUCH_TO_SEARCH = {
+    "1,000 words": " ".join(["ketamine"] * 1000),
+    "33 words": " ".join(f"w{number}" for number in range(33)),
+    "33 words joined by hyphens": "-".join(f"w{number}" for number in range(33)),
+    "201 characters": "k" * 201,
+    "no word": " - ",
+}
+
+
+@pytest.mark.parametrize(("path", "parameter"), SEARCHES)
+@pytest.mark.parametrize("words", TOO_MUCH_TO_SEARCH.values(), ids=TOO_MUCH_TO_SEARCH.keys())
+def test_search_past_its_bounds_is_a_400_naming_the_parameter(api, path, parameter, words):
+    body = assert_problem(api.get(path, {parameter: words}), 400, parameter)
+    assert "32 words" in body["errors"][parameter][0]
+
+
+@pytest.mark.parametrize(("path", "parameter"), SEARCHES)
+@pytest.mark.parametrize(
+    "words",
+    [
+        " ".join(f"w{number}" for number in range(32)),
+        "-".join(f"w{number}" for number in range(32)),
+        "k" * 200,
+    ],
+    ids=["32 words", "32 words joined by hyphens", "200 characters"],
+)
+def test_search_at_its_bounds_is_answered(api, path, parameter, words):
+    assert len(words) <= 200
+    assert api.get(path, {parameter: words}).status_code == 200
+
+
+def every_query_parameter() -> list[tuple[str, str, str]]:
+    """(method, address, name) of every query parameter the OpenAPI document lists for any
+    operation, a detail's address with a slug no item has."""
+    document = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+    return [
+        (method, path.replace("{slug}", "no-such-item"), parameter["name"])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation["parameters"]
+        if parameter["in"] == "query"
+    ]
+
+
+@pytest.mark.parametrize(("method", "path", "parameter"), every_query_parameter())
+def test_an_empty_parameter_is_a_400_naming_it_never_taken_as_absent(api, method, path, parameter):
+    response = api.generic(method.upper(), f"{path}?{parameter}=", "{}", "application/json")
+    assert_problem(response, 400, parameter)
+
+
+@pytest.mark.parametrize(
+    "query", ["fields=,", "expand=%20,", "ordering=,,", "type=,"], ids=lambda query: query
+)
+def test_a_comma_separated_parameter_naming_nothing_is_a_400(api, query):
+    path = "/api/v1/search/?q=x&" if query.startswith("type") else "/api/v1/side-effects/?"
+    assert_problem(api.get(f"{path}{query}"), 400, query.split("=")[0])
 
 
 def test_unknown_slug_is_a_404(api):
@@ -168,6 +229,18 @@ def test_permission_denied_before_any_view_is_a_403_problem(api, monkeypatch):
 
 def test_wrong_method_is_a_405_with_allow(api):
     response = api.post("/api/v1/side-effects/", {}, format="json")
+    assert_problem(response, 405)
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/side-effects/", "/api/v1/side-effects/nausea/", "/api/v1/manifest/"],
+)
+def test_wrong_method_is_a_405_whatever_the_query_says(api, path):
+    # The method is wrong before any parameter is: a list parameter on a detail, or an
+    # unknown one, does not turn the 405 into a 400.
+    response = api.generic("TRACE", f"{path}?limit=5&colour=blue")
     assert_problem(response, 405)
     assert "GET" in response["Allow"]
 

@@ -44,6 +44,10 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if self.action is None:
+            # A method this address does not answer: DRF's 405 (with `Allow`) follows, whatever
+            # the query says.
+            return
         client = api_client(request)
         if not client.may_read(self.collection.name):
             # As if it did not exist: a partner's key sees only what it is licensed for.

@@ -1,5 +1,5 @@
+from django.urls import reverse
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from api import query_parameters
@@ -16,17 +16,23 @@ class IndexView(APIView):
     def get(self, request):
         query_parameters.reject_unknown(request, {"format"})
         client = api_client(request)
+
+        def address(name: str) -> str:
+            # Plain addresses: not DRF's `reverse`, which copies the request's `?format=` into
+            # every link.
+            return request.build_absolute_uri(reverse(f"api:v1:{name}"))
+
         return Response(
             {
                 "collections": {
-                    collection.name: reverse(f"api:v1:{collection.name}-list", request=request)
+                    collection.name: address(f"{collection.name}-list")
                     for collection in collections.readable(client.may_read)
                 },
-                "search": reverse("api:v1:search", request=request),
-                "manifest": reverse("api:v1:manifest", request=request),
-                "sync": reverse("api:v1:sync", request=request),
-                "screening": reverse("api:v1:screening", request=request),
-                "schema": reverse("api:v1:schema", request=request),
-                "docs": reverse("api:v1:docs", request=request),
+                "search": address("search"),
+                "manifest": address("manifest"),
+                "sync": address("sync"),
+                "screening": address("screening"),
+                "schema": address("schema"),
+                "docs": address("docs"),
             }
         )

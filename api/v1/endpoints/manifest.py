@@ -15,6 +15,8 @@ class ManifestView(ListAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # a method it does not answer: DRF's 405 follows, whatever the query says
         query_parameters.reject_unknown(request, {"locale", "limit", "offset", "format"})
         self.locale = query_parameters.locale(request)
 

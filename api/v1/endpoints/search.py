@@ -20,9 +20,9 @@ class SearchView(APIView):
         query_parameters.reject_unknown(
             request, {"q", "type", "locale", "limit", "offset", "format"}
         )
-        query = request.query_params.get("q", "").strip()
-        if not query:
-            raise ValidationError({"q": ["Give the words to search for."]})
+        query = query_parameters.search_words(request, "q")
+        if query is None:
+            raise ValidationError({"q": [query_parameters.SEARCH_RULE]})
         locale = query_parameters.locale(request)
         client = api_client(request)
         # Types outside a partner's scope are not searched, and `?type=` does not know them.
@@ -50,7 +50,7 @@ class SearchView(APIView):
 
     @staticmethod
     def _wanted_types(request, serializers_by_type) -> list[str]:
-        if not request.query_params.get("type"):
+        if "type" not in request.query_params:
             return list(serializers_by_type)
         wanted = query_parameters.comma_separated(request, "type")
         unknown = [name for name in wanted if name not in serializers_by_type]

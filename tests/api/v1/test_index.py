@@ -34,3 +34,10 @@ def test_index_leads_to_search_the_schema_and_the_docs(api):
     assert api.get(index["search"], {"q": "ketamine"}).status_code == 200
     assert api.get(index["schema"], {"format": "json"}).status_code == 200
     assert api.get(index["docs"]).status_code == 200
+
+
+def test_index_links_never_carry_the_format_asked_for(api):
+    index = get_json(api, "/api/v1/", format="json")
+
+    assert index["collections"]["faqs"] == "http://testserver/api/v1/faqs/"
+    assert "format" not in str(index)

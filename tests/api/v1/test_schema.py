@@ -1,5 +1,7 @@
 """The OpenAPI document is the API's contract: valid, complete, and every change reviewed."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -73,6 +75,59 @@ def test_schema_states_the_bounds_of_limit_and_offset(openapi):
         limit = parameters(openapi, path)["limit"]["schema"]
         assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
         assert parameters(openapi, path)["offset"]["schema"]["minimum"] == 0
+
+
+def query_parameters(openapi) -> list[tuple[str, dict]]:
+    return [
+        (f"{method} {path} {parameter['name']}", parameter)
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation["parameters"]
+        if parameter["in"] == "query"
+    ]
+
+
+def test_schema_says_no_parameter_may_be_empty_or_hold_a_nul_character(openapi):
+    for where, parameter in query_parameters(openapi):
+        schema = parameter["schema"]
+        if schema["type"] == "array":
+            assert schema["minItems"] >= 1, where
+            schema = schema["items"]
+        if schema["type"] != "string" or "enum" in schema:
+            continue  # a number, or one of the values listed
+        assert schema["minLength"] >= 1, where
+        assert "format" in schema or not re.search(schema["pattern"], "a\x00b"), where
+
+
+def test_schema_states_the_bounds_of_a_search(openapi):
+    searches = [
+        parameter["schema"]
+        for _where, parameter in query_parameters(openapi)
+        if parameter["name"] in ("q", "search")
+    ]
+    assert len(searches) == 1 + len(NAMES)
+    for schema in searches:
+        assert (schema["minLength"], schema["maxLength"]) == (1, 200)
+        pattern = re.compile(schema["pattern"])
+        assert pattern.search(" ".join(["ketamine"] * 32))
+        assert not pattern.search(" ".join(["ketamine"] * 33))
+        assert not pattern.search(" - ")
+
+
+@pytest.mark.django_db
+def test_schema_states_what_a_sync_cursor_looks_like_and_that_it_excludes_locale(api, openapi):
+    sync = parameters(openapi, "/api/v1/sync/")
+    issued = api.get("/api/v1/sync/", {"limit": 1}).json()["next_cursor"]
+
+    assert re.search(sync["cursor"]["schema"]["pattern"], issued)
+    assert not re.search(sync["cursor"]["schema"]["pattern"], "not a cursor")
+    assert "Not with `locale`" in sync["cursor"]["description"]
+    assert "not with `cursor`" in sync["locale"]["description"]
+
+
+def test_schema_states_what_a_year_is(openapi):
+    year = parameters(openapi, "/api/v1/references/")["year"]["schema"]
+    assert (year["type"], year["minimum"], year["maximum"]) == ("integer", 1, 9999)
 
 
 def comma_separated_values(parameter: dict) -> list[str]:

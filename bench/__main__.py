@@ -55,8 +55,14 @@ def environment(database_url: str, **extra) -> dict[str, str]:
 
 
 def python(arguments: list[str], env: dict) -> str:
+    """Run a bench step in a fresh Python; its output is returned, its errors shown."""
     return subprocess.run(
-        [sys.executable, *arguments], env=env, cwd=REPO, capture_output=True, text=True, check=True
+        [sys.executable, *arguments],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
     ).stdout
 
 

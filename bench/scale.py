@@ -54,7 +54,8 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     timings = {label: median_ms(client, path) for label, path in LISTS.items()}
     sync = sync_after_ten_changes()
-    assert len(client.get(sync).json()["records"]) == 10
+    # 10 publishes, and the articles that embed those FAQs, which partners are sent again.
+    assert len(client.get(sync).json()["records"]) >= 10
     timings[SYNC] = median_ms(client, sync)
     print(json.dumps(timings))
 

@@ -39,35 +39,27 @@ run: install ## Migrate, load the demo content, create a local admin, serve on 1
 worker: install ## Send webhooks: the background worker (run it beside `make run`)
 	$(MANAGE) webhook_worker
 
-chromium: ## Install Chromium for the browser tests (Debian's package) if it is missing
-	@command -v chromium >/dev/null 2>&1 || { \
+# Install a Debian package when its command is missing (as root, with apt-get), else say how:
+# $(1) the command, $(2) the package, $(3) what needs it, $(4) what happens without it.
+define install_if_missing
+	@command -v $(1) >/dev/null 2>&1 || test -x /usr/sbin/$(1) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the browser tests: apt-get install chromium"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-	      echo "Chromium could not be installed: the browser tests will be skipped."; \
+	    echo "Installing $(2) for $(3): apt-get install $(2)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; } || \
+	      echo "$(2) could not be installed: $(4)"; \
 	  else \
-	    echo "Chromium not found: the browser tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	    echo "$(2) not found: $(4) Install it with: sudo apt-get install $(2)"; \
 	  fi; }
+endef
+
+chromium: ## Install Chromium for the browser tests (Debian's package) if it is missing
+	$(call install_if_missing,chromium,chromium,the browser tests,the browser tests will be skipped.)
 
 varnish: ## Install Varnish for the CDN test and the bench (Debian's package) if it is missing
-	@command -v varnishd >/dev/null 2>&1 || test -x /usr/sbin/varnishd || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Varnish for the CDN test and the bench: apt-get install varnish"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; } || \
-	      echo "Varnish could not be installed: the CDN test and bench are skipped."; \
-	  else \
-	    echo "Varnish not found: the CDN test and bench are skipped. Install it with: sudo apt-get install varnish"; \
-	  fi; }
+	$(call install_if_missing,varnishd,varnish,the CDN test and the bench,the CDN test and bench are skipped.)
 
 wrk: ## Install wrk, the bench's load generator (Debian's package) if it is missing
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing wrk for the bench: apt-get install wrk"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
-	      echo "wrk could not be installed: the bench uses its own, slower load generator."; \
-	  else \
-	    echo "wrk not found: the bench uses its own, slower load generator. Install it with: sudo apt-get install wrk"; \
-	  fi; }
+	$(call install_if_missing,wrk,wrk,the bench,the bench uses its own slower load generator.)
 
 # pytest on the test services, after checking they answer, in one process per core
 # (`PYTEST_ARGS="-n 0"` for one process); the targets below add their options.

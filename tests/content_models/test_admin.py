@@ -41,6 +41,25 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def treatment_form_inlines(reference) -> dict[str, str]:
+    """The add form's inline panels for a new treatment form: no process steps, one citation."""
+    return {
+        "process_steps-TOTAL_FORMS": "0",
+        "process_steps-INITIAL_FORMS": "0",
+        "process_steps-MIN_NUM_FORMS": "0",
+        "process_steps-MAX_NUM_FORMS": "1000",
+        "reference_links-TOTAL_FORMS": "1",
+        "reference_links-INITIAL_FORMS": "0",
+        "reference_links-MIN_NUM_FORMS": "1",
+        "reference_links-MAX_NUM_FORMS": "1000",
+        "reference_links-0-reference": str(reference.pk),
+        "reference_links-0-ORDER": "1",
+        "reference_links-0-DELETE": "",
+        "reference_links-0-id": "",
+    }
+
+
 SNIPPET_FACTORIES = {
     TreatmentForm: TreatmentFormFactory,
     SideEffect: SideEffectFactory,
@@ -135,18 +154,7 @@ def test_session_minimum_above_maximum_is_a_form_error_and_nothing_is_saved(admi
             "given_in_clinic": "on",
             "session_minutes_min": "90",
             "session_minutes_max": "40",
-            "process_steps-TOTAL_FORMS": "0",
-            "process_steps-INITIAL_FORMS": "0",
-            "process_steps-MIN_NUM_FORMS": "0",
-            "process_steps-MAX_NUM_FORMS": "1000",
-            "reference_links-TOTAL_FORMS": "1",
-            "reference_links-INITIAL_FORMS": "0",
-            "reference_links-MIN_NUM_FORMS": "1",
-            "reference_links-MAX_NUM_FORMS": "1000",
-            "reference_links-0-reference": str(reference.pk),
-            "reference_links-0-ORDER": "1",
-            "reference_links-0-DELETE": "",
-            "reference_links-0-id": "",
+            **treatment_form_inlines(reference),
         },
     )
     assert response.status_code == 200
@@ -180,18 +188,7 @@ def test_a_setting_without_its_basis_is_a_form_error_and_nothing_is_saved(admin_
             "summary": "Given into a muscle.",
             "given_in_clinic": "on",
             "setting_basis": "",
-            "process_steps-TOTAL_FORMS": "0",
-            "process_steps-INITIAL_FORMS": "0",
-            "process_steps-MIN_NUM_FORMS": "0",
-            "process_steps-MAX_NUM_FORMS": "1000",
-            "reference_links-TOTAL_FORMS": "1",
-            "reference_links-INITIAL_FORMS": "0",
-            "reference_links-MIN_NUM_FORMS": "1",
-            "reference_links-MAX_NUM_FORMS": "1000",
-            "reference_links-0-reference": str(reference.pk),
-            "reference_links-0-ORDER": "1",
-            "reference_links-0-DELETE": "",
-            "reference_links-0-id": "",
+            **treatment_form_inlines(reference),
         },
     )
     assert response.status_code == 200

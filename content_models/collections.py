@@ -1,15 +1,17 @@
 """The collections: every kind of content the public reads, each declared once, here.
 
 An entry names a collection as the API's addresses do (`side-effects`), its items' type
-(`side-effect`), its model, its relations to other collections, the StreamFields in which its
-items embed others' and its section of the demo-content file (`side_effects`). Everything
+(`side-effect`), its model, how people call its items (`side effects`), its relations to
+other collections, the StreamFields in which its items embed others' and its section of the
+demo-content file (`side_effects`). Everything
 that needs the list of collections reads it from here: the API's routes, index, search,
 manifest and sync, the selectors' prefetches, the change log, webhooks, partners' licences,
 the admin's "Reviews due" panel, the demo loader and the tests. Their order is the order the
 API lists them in.
 
-The API attaches itself to each entry as it starts (`api/apps.py`): the viewset and the
-serializer that serve the collection, and how an item's address in the API is built. Code
+The API attaches itself to each entry as it starts (`api/apps.py`): the serializer that shows
+its items (`api/v1/serializers/<name>.py`, found by the collection's name), the viewset made
+from it, and how an item's address in the API is built. Code
 below the API (rich-text links, webhook payloads) asks an entry for that address and so never
 needs to know the API's URLs.
 """
@@ -58,6 +60,9 @@ class Collection:
     type_name: str
     model: type[Model]
     demo_section: str
+    # What people call the items, in the plural ("conditions treated"), as the API's
+    # documentation names the collection.
+    label: str
     relations: tuple[Relation, ...] = ()
     # StreamFields in which an item embeds items of other collections in full (an article's
     # body): such an item shows what it embeds, and so changes with it.
@@ -124,6 +129,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         "treatment-form",
         TreatmentForm,
         demo_section="treatment_forms",
+        label="treatment forms",
         relations=(
             CITATIONS,
             Relation(
@@ -148,6 +154,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         "side-effect",
         SideEffect,
         demo_section="side_effects",
+        label="side effects",
         relations=(CITATIONS, APPLIES_TO),
     ),
     Collection(
@@ -155,6 +162,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         "eligibility-rule",
         EligibilityRule,
         demo_section="eligibility_rules",
+        label="eligibility rules",
         relations=(CITATIONS, APPLIES_TO),
     ),
     Collection(
@@ -162,19 +170,27 @@ COLLECTIONS: tuple[Collection, ...] = (
         "condition",
         Condition,
         demo_section="conditions",
+        label="conditions treated",
         relations=(CITATIONS, APPLIES_TO),
     ),
-    Collection("references", "reference", Reference, demo_section="references"),
-    Collection("faqs", "faq", FAQ, demo_section="faqs", relations=(CITATIONS,)),
+    Collection("references", "reference", Reference, demo_section="references", label="references"),
+    Collection("faqs", "faq", FAQ, demo_section="faqs", label="FAQs", relations=(CITATIONS,)),
     Collection(
         "articles",
         "article",
         ArticlePage,
         demo_section="articles",
+        label="articles",
         relations=(CITATIONS,),
         embedding_fields=("body",),
     ),
-    Collection("reviewers", "reviewer", MedicalReviewer, demo_section="reviewers"),
+    Collection(
+        "reviewers",
+        "reviewer",
+        MedicalReviewer,
+        demo_section="reviewers",
+        label="medical reviewers",
+    ),
 )
 
 NAMES = [collection.name for collection in COLLECTIONS]

@@ -1,11 +1,23 @@
-"""The filters of each v1 collection's list (django-filter), with choices from
-`content_models/enums.py`; values are read by `api/query_parameters.py`'s fields."""
+"""The filters of each v1 collection's list (django-filter), built from what the collection
+declares: every list has `published_since`; a medically reviewed collection has the review
+filters; one whose items apply to treatment forms has `treatment_form`; and its serializer's
+`filters` add its own, in order (`choices`, `related_slug`, `year`, or a filter of its own).
+Values are read by `api/query_parameters.py`'s fields."""
+
+from collections.abc import Callable
 
 import django_filters
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field
 
 from api import query_parameters
-from content_models import enums, review
+from content_models import collections, enums, review
+from content_models.collections import Collection, Relation
+
+# What a serializer declares for a filter of its own: given the collection's model and the
+# filter's name (its query parameter), the filter. Built for each collection anew, so the
+# filters keep the order they are declared in.
+FilterDeclaration = Callable[[type[Model], str], django_filters.Filter]
 
 
 class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -26,6 +38,8 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class PublishedSinceFilterSet(django_filters.FilterSet):
+    """Filters every collection has."""
+
     published_since = UTCIsoDateTimeFilter(
         field_name="last_published_at",
         lookup_expr="gte",
@@ -58,61 +72,47 @@ class ReviewFilterSet(PublishedSinceFilterSet):
         return queryset.filter(review.any_status_q(value))
 
 
-class TreatmentFormLinkedFilterSet(ReviewFilterSet):
-    treatment_form = django_filters.CharFilter(
-        field_name="treatment_form_links__treatment_form__slug",
-        distinct=True,
-        help_text="Slug of a treatment form it applies to.",
-    )
+def choices(help_text: str | None = None) -> FilterDeclaration:
+    """`?<field>=`, repeatable: items whose model field of that name holds any of the values,
+    offered from the field's choices. Described by the field's help text unless `help_text`
+    says it for the API."""
+
+    def build(model: type[Model], name: str) -> django_filters.Filter:
+        described = {"help_text": help_text} if help_text else {}
+        field_choices = model._meta.get_field(name).choices
+        return django_filters.MultipleChoiceFilter(choices=field_choices, **described)
+
+    return build
 
 
-class TreatmentFormFilterSet(ReviewFilterSet):
-    route = django_filters.MultipleChoiceFilter(choices=enums.Route.choices)
-    regulatory_status = django_filters.MultipleChoiceFilter(
-        choices=enums.RegulatoryStatus.choices,
-        help_text="Approved for depression, or used off-label.",
-    )
-    setting = django_filters.ChoiceFilter(
-        choices=enums.CareSetting.choices, method="filter_setting", help_text="Where it is given."
-    )
-    condition = django_filters.CharFilter(
-        field_name="condition_links__condition__slug",
-        distinct=True,
-        help_text="Slug of a condition it is used for.",
-    )
+def related_slug(relation: Relation, help_text: str) -> FilterDeclaration:
+    """`?<name>=<slug>`: items related, through a relation of the registry, to the item of
+    that slug."""
 
-    def filter_setting(self, queryset, name, value):
-        return queryset.filter(**{enums.CARE_SETTING_FIELDS[value]: True})
+    def build(model: type[Model], name: str) -> django_filters.Filter:
+        return django_filters.CharFilter(
+            field_name=f"{relation.link}__{relation.target}__slug",
+            distinct=True,
+            help_text=help_text,
+        )
+
+    return build
 
 
-class SideEffectFilterSet(TreatmentFormLinkedFilterSet):
-    frequency = django_filters.MultipleChoiceFilter(choices=enums.Frequency.choices)
-    severity = django_filters.MultipleChoiceFilter(choices=enums.Severity.choices)
-    timing = django_filters.MultipleChoiceFilter(choices=enums.Timing.choices)
+def year(model: type[Model], name: str) -> django_filters.Filter:
+    """`?<field>=<year>`: items of that year."""
+    return YearFilter(field_name=name)
 
 
-class EligibilityRuleFilterSet(TreatmentFormLinkedFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=enums.RuleKind.choices)
-    outcome = django_filters.MultipleChoiceFilter(choices=enums.ScreeningOutcome.choices)
-    answer_type = django_filters.MultipleChoiceFilter(choices=enums.AnswerType.choices)
-
-
-class ConditionFilterSet(TreatmentFormLinkedFilterSet):
-    evidence_strength = django_filters.MultipleChoiceFilter(choices=enums.EvidenceStrength.choices)
-
-
-class FaqFilterSet(ReviewFilterSet):
-    topic = django_filters.MultipleChoiceFilter(choices=enums.FaqTopic.choices)
-
-
-class ArticleFilterSet(ReviewFilterSet):
-    pass
-
-
-class ReferenceFilterSet(PublishedSinceFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=enums.ReferenceKind.choices)
-    year = YearFilter()
-
-
-class ReviewerFilterSet(PublishedSinceFilterSet):
-    pass
+def filterset_for(collection: Collection, declared: dict[str, FilterDeclaration]) -> type:
+    """The FilterSet of a collection's list: the filters every such collection has, then
+    those its serializer declares."""
+    base = ReviewFilterSet if collection.is_medically_reviewed else PublishedSinceFilterSet
+    filters = {}
+    if collections.APPLIES_TO in collection.relations:
+        filters["treatment_form"] = related_slug(
+            collections.APPLIES_TO, "Slug of a treatment form it applies to."
+        )
+    filters.update(declared)
+    attributes = {name: build(collection.model, name) for name, build in filters.items()}
+    return type(f"{collection.model.__name__}FilterSet", (base,), attributes)

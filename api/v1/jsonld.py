@@ -4,6 +4,11 @@ Every item is a MedicalWebPage (https://schema.org/MedicalWebPage) saying who pu
 licenses it, when it was last medically reviewed and by whom, and which sources it cites; its
 `mainEntity` is the medical thing the page is about (a MedicalTherapy, a MedicalCondition, ...).
 
+One builder serves every collection: the page's name and description are what the item's
+`title` and `summary` show in JSON, and the rest of the page is what the collection's
+serializer declares in `jsonld_page`, with the pieces below (`Entity`, `plain_text_of`,
+`related_in_brief`, ...).
+
 Only live content appears. The item comes from `live_items`, whose prefetched relations hold
 live items only (read with `live_related`); anything reached another way, such as the reviewer
 or the items an article's blocks embed, is checked with `is_live_beside` (live, and in the
@@ -11,6 +16,7 @@ item's language).
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
@@ -19,30 +25,14 @@ from wagtail.blocks import StructValue
 from wagtail.rich_text import get_text_for_indexing
 
 from content_models import collections
-from content_models.enums import ReferenceKind, RuleKind
-from content_models.models import (
-    FAQ,
-    ArticlePage,
-    Condition,
-    EligibilityRule,
-    MedicalReviewer,
-    Reference,
-    SideEffect,
-    TreatmentForm,
-)
+from content_models.enums import ReferenceKind
+from content_models.models import FAQ, ArticlePage, MedicalReviewer, Reference
 from content_models.selectors import is_live_beside, live_referenced, live_related
 from content_models.snippets.base import MedicallyReviewed
 
-from .serializers.base import api_url, public_url
-
-# A precaution asks for care rather than ruling treatment out, so it is not a contraindication;
-# schema.org has no closer type for it than MedicalEntity.
-RULE_TYPES = {
-    RuleKind.ABSOLUTE_CONTRAINDICATION: "MedicalContraindication",
-    RuleKind.RELATIVE_CONTRAINDICATION: "MedicalContraindication",
-    RuleKind.PRECAUTION: "MedicalEntity",
-    RuleKind.INDICATION: "MedicalIndication",
-}
+# How a page's or an entity's property is read from the item: the name of one of its
+# attributes, or a function of the item and the request.
+Reader = str | Callable
 
 # All CreativeWorks, as `citation` expects. A trial is cited through what it published:
 # schema.org's MedicalTrial is a study, not a work that can be cited.
@@ -55,10 +45,14 @@ REFERENCE_TYPES = {
 }
 
 
-def item_jsonld(item, page_of, request) -> dict:
-    """The JSON-LD document of one live item, written by its collection's page function
-    (`page_of`, e.g. `side_effect_page`, which each viewset names)."""
-    return without_empty(page_of(item, request))
+def item_jsonld(item, request) -> dict:
+    """The JSON-LD document of one live item: its page, with what its collection's
+    serializer declares (`jsonld_page`: page property -> a value, or a function of the item and the
+    request that reads it)."""
+    page = web_page(item, request, name=title_of(item), description=summary_of(item))
+    for key, value in serializer_of(item).jsonld_page.items():
+        page[key] = value(item, request) if callable(value) else value
+    return without_empty(page)
 
 
 def web_page(item, request, *, name: str, description: str) -> dict:
@@ -86,9 +80,86 @@ def web_page(item, request, *, name: str, description: str) -> dict:
             page["lastReviewed"] = iso_date(item.last_reviewed_at)
             page["reviewedBy"] = person(reviewer, request) if reviewer else None
         page["citation"] = [
-            creative_work(reference) for reference in live_related(item, collections.CITATIONS)
+            creative_work(reference, request)
+            for reference in live_related(item, collections.CITATIONS)
         ]
     return page
+
+
+class Entity:
+    """The schema.org thing a page is about, as a serializer declares it: its type (a name,
+    or a function of the item for a type that depends on the item), its name (what the item's
+    `title` shows, unless `name` is declared), then each declared property, read from the
+    item (`Reader`), in the order declared."""
+
+    def __init__(self, schema_type: str | Callable, **properties: Reader):
+        self.schema_type = schema_type
+        self.properties = properties
+
+    def type_of(self, item) -> str:
+        return self.schema_type(item) if callable(self.schema_type) else self.schema_type
+
+    def __call__(self, item, request) -> dict:
+        return {
+            "@type": self.type_of(item),
+            "name": title_of(item),
+            **{key: read(reader, item, request) for key, reader in self.properties.items()},
+        }
+
+
+def read(reader: Reader, item, request):
+    return getattr(item, reader) if isinstance(reader, str) else reader(item, request)
+
+
+def plain_text_of(attribute: str) -> Callable:
+    """A rich-text attribute of the item, as plain text."""
+    return lambda item, request: plain_text(getattr(item, attribute))
+
+
+def display_of(attribute: str) -> Callable:
+    """A choice attribute of the item, as its label."""
+    return lambda item, request: getattr(item, f"get_{attribute}_display")()
+
+
+def related_in_brief(relation_name: str, *, of_type: str | None = None) -> Callable:
+    """The live items of one of the item's relations (the registry's), each in brief; with
+    `of_type`, only those of that schema.org type."""
+
+    def read_related(item, request) -> list[dict]:
+        relation = collections.for_model(type(item)).relation(relation_name)
+        related = [in_brief(other, request) for other in live_related(item, relation)]
+        return [brief for brief in related if of_type in (None, brief["@type"])]
+
+    return read_related
+
+
+def embedded_in(*block_names: str, shown_as: Callable) -> Callable:
+    """The live items an article's blocks of these names embed, block name by block name,
+    each as `shown_as` (item, request) shows it."""
+
+    def read_embedded(article: ArticlePage, request) -> list[dict]:
+        return [shown_as(item, request) for name in block_names for item in embedded(article, name)]
+
+    return read_embedded
+
+
+def serializer_of(item):
+    return collections.for_model(type(item)).serializer
+
+
+def title_of(item) -> str:
+    """What the item's `title` shows in JSON (a side effect's name, an FAQ's question)."""
+    return shown_by(item, "title")
+
+
+def summary_of(item) -> str:
+    """What the item's `summary` shows in JSON (a reviewer's bio)."""
+    return shown_by(item, "summary")
+
+
+def shown_by(item, field_name: str):
+    field = serializer_of(item)._declared_fields.get(field_name)
+    return getattr(item, field.source if field is not None and field.source else field_name)
 
 
 def publisher() -> dict:
@@ -112,8 +183,9 @@ def person(reviewer: MedicalReviewer, request) -> dict:
     }
 
 
-def creative_work(reference: Reference) -> dict:
-    """A reference as the work it is, with the identifiers it has."""
+def creative_work(reference: Reference, request) -> dict:
+    """A reference as the work it is, with the identifiers it has (its `url` is where the work
+    is published, so the request is not needed)."""
     identifiers = {"doi": reference.doi, "pmid": reference.pmid, "trial_id": reference.trial_id}
     return {
         "@type": REFERENCE_TYPES[reference.kind],
@@ -133,24 +205,13 @@ def creative_work(reference: Reference) -> dict:
     }
 
 
-def therapy_in_brief(form: TreatmentForm, request) -> dict:
-    return in_brief("MedicalTherapy", form.name, form, request)
-
-
-def symptom_in_brief(side_effect: SideEffect, request) -> dict:
-    return in_brief("MedicalSignOrSymptom", side_effect.name, side_effect, request)
-
-
-def rule_in_brief(rule: EligibilityRule, request) -> dict:
-    return in_brief(RULE_TYPES[rule.kind], rule.title, rule, request)
-
-
-def in_brief(schema_type: str, name: str, item, request) -> dict:
-    """A related item in brief: what it is, its name and summary, and where to read it all."""
+def in_brief(item, request) -> dict:
+    """A related item in brief: what it is (the type of its own page's entity), its name and
+    summary, and where to read it all."""
     return {
-        "@type": schema_type,
-        "name": name,
-        "description": item.summary,
+        "@type": serializer_of(item).jsonld_page["mainEntity"].type_of(item),
+        "name": title_of(item),
+        "description": summary_of(item),
         "url": item_url(item, request),
     }
 
@@ -165,117 +226,14 @@ def question(faq: FAQ, request) -> dict:
     }
 
 
-# One function per collection: its item's page, and the entity the page is about.
-
-
-def treatment_form_page(form: TreatmentForm, request) -> dict:
-    treatment_forms = collections.by_name("treatment-forms")
-    rules = live_related(form, treatment_forms.relation("eligibility_rules"))
-    side_effects = live_related(form, treatment_forms.relation("side_effects"))
-    return {
-        **web_page(form, request, name=form.name, description=form.summary),
-        "mainEntity": {
-            "@type": "MedicalTherapy",
-            "name": form.name,
-            "description": plain_text(form.description),
-            "howPerformed": plain_text(form.administration),
-            # Ketamine, or esketamine (Spravato): a different medicine, approved differently.
-            "drug": {
-                "@type": "Drug",
-                "name": form.medicine,
-                "administrationRoute": form.get_route_display(),
-            },
-            # schema.org gives a therapy no property for its indications or precautions; those
-            # rules are described on their own pages.
-            "contraindication": [
-                rule_in_brief(rule, request)
-                for rule in rules
-                if RULE_TYPES[rule.kind] == "MedicalContraindication"
-            ],
-            "adverseOutcome": [symptom_in_brief(effect, request) for effect in side_effects],
-        },
-    }
-
-
-def side_effect_page(side_effect: SideEffect, request) -> dict:
-    return {
-        **web_page(side_effect, request, name=side_effect.name, description=side_effect.summary),
-        "mainEntity": {
-            "@type": "MedicalSignOrSymptom",
-            "name": side_effect.name,
-            "description": plain_text(side_effect.description),
-        },
-    }
-
-
-def eligibility_rule_page(rule: EligibilityRule, request) -> dict:
-    return {
-        **web_page(rule, request, name=rule.title, description=rule.summary),
-        "mainEntity": {
-            "@type": RULE_TYPES[rule.kind],
-            "name": rule.title,
-            "description": rule.rationale,
-        },
-    }
-
-
-def condition_page(condition: Condition, request) -> dict:
-    forms = live_related(condition, collections.APPLIES_TO)
-    return {
-        **web_page(condition, request, name=condition.name, description=condition.summary),
-        "mainEntity": {
-            "@type": "MedicalCondition",
-            "name": condition.name,
-            "alternateName": condition.alias_list,
-            "description": plain_text(condition.description),
-            "possibleTreatment": [therapy_in_brief(form, request) for form in forms],
-        },
-    }
-
-
-def reference_page(reference: Reference, request) -> dict:
-    return {
-        **web_page(reference, request, name=reference.title, description=reference.summary),
-        "mainEntity": creative_work(reference),
-    }
-
-
-def faq_page(faq: FAQ, request) -> dict:
-    return {
-        **web_page(faq, request, name=faq.question, description=faq.summary),
-        # Both kinds of page, as neither type is a subtype of the other and schema.org lets a
-        # node have several types. Search engines read an FAQPage's questions from mainEntity.
-        "@type": ["MedicalWebPage", "FAQPage"],
-        "mainEntity": question(faq, request),
-    }
-
-
-def reviewer_page(reviewer: MedicalReviewer, request) -> dict:
-    return {
-        **web_page(reviewer, request, name=reviewer.name, description=reviewer.bio),
-        "mainEntity": person(reviewer, request),
-    }
-
-
-def article_page(article: ArticlePage, request) -> dict:
-    """An article is about the clinical items its body embeds; the FAQs it embeds are part of
-    it. (Its prose stays in the JSON `body`.)"""
-    return {
-        **web_page(article, request, name=article.title, description=article.summary),
-        "about": [
-            *[therapy_in_brief(form, request) for form in embedded(article, "treatment_form")],
-            *[symptom_in_brief(item, request) for item in embedded(article, "side_effect_list")],
-            *[rule_in_brief(rule, request) for rule in embedded(article, "eligibility_rule_list")],
-        ],
-        "hasPart": [question(faq, request) for faq in embedded(article, "faq_list")],
-    }
-
-
 def item_url(item, request) -> str:
     """Where people read the item: its page on the public site when one is configured,
     otherwise its address in this API."""
     collection = collections.for_model(type(item))
-    return public_url(item, collection) or api_url(item, collection, request)
+    language = item.locale.language_code
+    return collection.public_url(item.slug, language) or request.build_absolute_uri(
+        collection.api_path(item.slug, language)
+    )
 
 
 def embedded(article: ArticlePage, block_name: str) -> list:

@@ -1,7 +1,14 @@
 """Every v1 endpoint, registered in one place: the one place, too, where the API attaches
-itself to the collections registry (`content_models/collections.py`)."""
+itself to the collections registry (`content_models/collections.py`).
+
+Each collection of the registry is served by the viewset made from its serializer
+(`endpoints/base.content_viewset`), which is found by the collection's name alone: the
+`ItemSerializer` of `serializers/<name>.py` (`serializers/side_effects.py`) that names the
+collection.
+"""
 
 from functools import lru_cache, partial
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -12,33 +19,40 @@ from rest_framework.routers import SimpleRouter
 
 from content_models import collections
 
-from .endpoints.articles import ArticleViewSet
-from .endpoints.conditions import ConditionViewSet
-from .endpoints.eligibility_rules import EligibilityRuleViewSet
-from .endpoints.faqs import FaqViewSet
+from .endpoints.base import content_viewset
 from .endpoints.index import IndexView
 from .endpoints.manifest import ManifestView
 from .endpoints.preview import PreviewView
-from .endpoints.references import ReferenceViewSet
-from .endpoints.reviewers import ReviewerViewSet
 from .endpoints.screening import EvaluateView, QuestionnaireView
 from .endpoints.search import SearchView
-from .endpoints.side_effects import SideEffectViewSet
 from .endpoints.sync import SyncView
-from .endpoints.treatment_forms import TreatmentFormViewSet
+from .serializers.base import ItemSerializer
 
 app_name = "v1"
 
-# One viewset per collection; each names its serializer, which names its collection.
-VIEWSETS = (
-    TreatmentFormViewSet,
-    SideEffectViewSet,
-    EligibilityRuleViewSet,
-    ConditionViewSet,
-    ReferenceViewSet,
-    FaqViewSet,
-    ArticleViewSet,
-    ReviewerViewSet,
+
+def serializer_of(collection: collections.Collection) -> type[ItemSerializer]:
+    """The serializer of a collection's items: the one of `serializers/<name>.py` that names
+    the collection."""
+    module = import_module(f"{__package__}.serializers.{collection.name.replace('-', '_')}")
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, ItemSerializer)
+        and value.collection is collection
+    ]
+    if len(found) != 1:
+        raise ImproperlyConfigured(
+            f"{module.__name__} should hold one serializer of the collection '{collection.name}'"
+            f", not {len(found)}."
+        )
+    return found[0]
+
+
+# In the registry's order, which is the order of the routes and of the API's index.
+VIEWSETS = tuple(
+    content_viewset(serializer_of(collection)) for collection in collections.COLLECTIONS
 )
 
 
@@ -69,9 +83,6 @@ def attach_to_collections() -> None:
             serializer=viewset.serializer_class,
             item_path=partial(item_path, collection.name),
         )
-    unserved = [collection.name for collection in collections.COLLECTIONS if not collection.viewset]
-    if unserved:
-        raise ImproperlyConfigured(f"No v1 viewset serves {', '.join(unserved)}.")
 
 
 router = SimpleRouter()

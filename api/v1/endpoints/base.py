@@ -1,4 +1,6 @@
-from collections.abc import Callable
+"""Every collection's viewset: one class, `ContentViewSet`, made into each collection's by
+`content_viewset` from what its serializer declares."""
+
 from typing import ClassVar
 
 from django_filters.rest_framework import DjangoFilterBackend
@@ -10,8 +12,10 @@ from api import query_parameters
 from api.authentication import api_client
 from api.filters import StrictOrderingFilter, WagtailSearchFilter
 from api.renderers import JSONLDRenderer
+from api.v1.filters import filterset_for
 from api.v1.jsonld import item_jsonld
-from api.v1.serializers.base import RichTextBatch
+from api.v1.schema import content_schema
+from api.v1.serializers.base import ItemSerializer, RichTextBatch
 from content_models.collections import Collection
 from content_models.selectors import live_items
 
@@ -35,8 +39,6 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering: tuple[str, ...] = ()
     # Fields only a detail carries (too costly to build for every item of a list).
     detail_only_fields: frozenset[str] = frozenset()
-    # The item's schema.org page, as a function of `api/v1/jsonld.py` (item, request) -> dict.
-    jsonld_page: Callable[..., dict]
 
     @property
     def collection(self) -> Collection:
@@ -110,7 +112,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         if isinstance(request.accepted_renderer, JSONLDRenderer):
-            return Response(item_jsonld(self.get_object(), self.jsonld_page, request))
+            return Response(item_jsonld(self.get_object(), request))
         return super().retrieve(request, *args, **kwargs)
 
     def get_serializer_context(self):
@@ -126,3 +128,24 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         if rich_text and isinstance(response, Response):
             response.data = rich_text.expand_in(response.data)
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def content_viewset(serializer: type[ItemSerializer]) -> type[ContentViewSet]:
+    """The viewset of the serializer's collection: its ordering, filters (`filters.py`),
+    detail-only fields and JSON-LD page as the serializer declares them, and its OpenAPI
+    documentation (`schema.content_schema`), which names the collection by its label."""
+    collection = serializer.collection
+    viewset = type(
+        # As a hand-written class would be named: DRF's OPTIONS answer shows the name.
+        f"{collection.type_name.title().replace('-', '')}ViewSet",
+        (ContentViewSet,),
+        {
+            "serializer_class": serializer,
+            "filterset_class": filterset_for(collection, serializer.list_filters),
+            # Every collection can be ordered by its publication dates too.
+            "ordering_fields": {**serializer.ordering_fields, **PUBLICATION_ORDERING},
+            "ordering": serializer.ordering,
+            "detail_only_fields": serializer.detail_only_fields,
+        },
+    )
+    return content_schema(collection.label)(viewset)

@@ -1,4 +1,5 @@
 from functools import cache
+from typing import ClassVar
 
 from django.db.models import Model
 from rest_framework import serializers
@@ -8,6 +9,7 @@ from content_models import collections
 from content_models.blocks.article_blocks import embedded_item_ids, embedded_items_read
 from content_models.selectors import live_items
 
+from .. import jsonld
 from .base import ReviewedItemSerializer
 
 
@@ -15,6 +17,20 @@ class ArticleSerializer(ReviewedItemSerializer):
     """An article; its `body` (detail only) comes out front-end ready, block by block."""
 
     collection = collections.by_name("articles")
+    ordering_fields: ClassVar = {"title": "title"}
+    ordering = ("title",)
+    detail_only_fields = frozenset({"body"})
+    # An article is about the clinical items its body embeds; the FAQs it embeds are part of
+    # it. (Its prose stays in the JSON `body`.)
+    jsonld_page: ClassVar = {
+        "about": jsonld.embedded_in(
+            "treatment_form",
+            "side_effect_list",
+            "eligibility_rule_list",
+            shown_as=jsonld.in_brief,
+        ),
+        "hasPart": jsonld.embedded_in("faq_list", shown_as=jsonld.question),
+    }
 
     body = serializers.SerializerMethodField()
 

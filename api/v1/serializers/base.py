@@ -262,6 +262,18 @@ class ItemSerializer(serializers.ModelSerializer):
 
     collection: Collection | None = None
 
+    # What the collection's list and detail offer besides what every collection's do; the
+    # collection's viewset is built from them (`api/v1/endpoints/base.content_viewset`).
+    # `?ordering=`: API name -> model field; and the order of a list without it.
+    ordering_fields: ClassVar[dict[str, str]] = {}
+    ordering: ClassVar[tuple[str, ...]] = ()
+    # Fields only a detail carries (too costly to build for every item of a list).
+    detail_only_fields: ClassVar[frozenset[str]] = frozenset()
+    # The list's own filters: query parameter -> its declaration (`api/v1/filters.py`).
+    list_filters: ClassVar[dict[str, Callable]] = {}
+    # The JSON-LD page's properties beyond every page's (`api/v1/jsonld.py`).
+    jsonld_page: ClassVar[dict] = {}
+
     id = serializers.IntegerField(read_only=True)
     slug = serializers.SlugField(read_only=True)
     url = serializers.SerializerMethodField(help_text="This item in the API.")

@@ -1,9 +1,21 @@
+from typing import ClassVar
+
 from rest_framework import serializers
 
 from content_models import collections
-from content_models.enums import AnswerType, ScreeningOutcome
+from content_models.enums import AnswerType, RuleKind, ScreeningOutcome
 
+from .. import filters, jsonld
 from .base import ReviewedItemSerializer
+
+# A precaution asks for care rather than ruling treatment out, so it is not a contraindication;
+# schema.org has no closer type for it than MedicalEntity.
+RULE_TYPES = {
+    RuleKind.ABSOLUTE_CONTRAINDICATION: "MedicalContraindication",
+    RuleKind.RELATIVE_CONTRAINDICATION: "MedicalContraindication",
+    RuleKind.PRECAUTION: "MedicalEntity",
+    RuleKind.INDICATION: "MedicalIndication",
+}
 
 
 class AnswerOptionSerializer(serializers.Serializer):
@@ -50,6 +62,22 @@ class QuestionSerializer(serializers.Serializer):
 
 class EligibilityRuleSerializer(ReviewedItemSerializer):
     collection = collections.by_name("eligibility-rules")
+    ordering_fields: ClassVar = {
+        "position": "position",
+        "title": "title",
+        "kind": "kind",
+        "outcome": "outcome",
+    }
+    # The questionnaire's order, as editors set it.
+    ordering = ("position", "title")
+    list_filters: ClassVar = {
+        "kind": filters.choices(),
+        "outcome": filters.choices(),
+        "answer_type": filters.choices(),
+    }
+    jsonld_page: ClassVar = {
+        "mainEntity": jsonld.Entity(lambda rule: RULE_TYPES[rule.kind], description="rationale")
+    }
 
     question = serializers.SerializerMethodField()
 

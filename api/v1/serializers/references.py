@@ -1,10 +1,17 @@
+from typing import ClassVar
+
 from content_models import collections
 
+from .. import filters, jsonld
 from .base import OptionalTextField, UnreviewedItemSerializer
 
 
 class ReferenceSerializer(UnreviewedItemSerializer):
     collection = collections.by_name("references")
+    ordering_fields: ClassVar = {"title": "title", "year": "year", "publisher": "publisher"}
+    ordering = ("title",)
+    list_filters: ClassVar = {"kind": filters.choices(), "year": filters.year}
+    jsonld_page: ClassVar = {"mainEntity": jsonld.creative_work}
 
     source_url = OptionalTextField(
         source="url",

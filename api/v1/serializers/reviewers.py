@@ -1,12 +1,18 @@
+from typing import ClassVar
+
 from rest_framework import serializers
 
 from content_models import collections
 
+from .. import jsonld
 from .base import UnreviewedItemSerializer
 
 
 class ReviewerSerializer(UnreviewedItemSerializer):
     collection = collections.by_name("reviewers")
+    ordering_fields: ClassVar = {"title": "name"}
+    ordering = ("name",)
+    jsonld_page: ClassVar = {"mainEntity": jsonld.person}
 
     title = serializers.CharField(source="name")
     summary = serializers.CharField(source="bio")

@@ -1,13 +1,33 @@
+from typing import ClassVar
+
 from rest_framework import serializers
 
 from content_models import collections
 from content_models.enums import Frequency, Severity
 
+from .. import filters, jsonld
 from .base import OptionalChoiceField, ReviewedItemSerializer, RichTextField, basis_field
 
 
 class SideEffectSerializer(ReviewedItemSerializer):
     collection = collections.by_name("side-effects")
+    ordering_fields: ClassVar = {
+        "title": "name",
+        "frequency": "frequency",
+        "severity": "severity",
+        "timing": "timing",
+    }
+    ordering = ("name",)
+    list_filters: ClassVar = {
+        "frequency": filters.choices(),
+        "severity": filters.choices(),
+        "timing": filters.choices(),
+    }
+    jsonld_page: ClassVar = {
+        "mainEntity": jsonld.Entity(
+            "MedicalSignOrSymptom", description=jsonld.plain_text_of("description")
+        )
+    }
 
     title = serializers.CharField(source="name")
     description = RichTextField()

@@ -1,9 +1,13 @@
+from typing import ClassVar
+
+import django_filters
 from rest_framework import serializers
 
 from content_models import collections
 from content_models.enums import CARE_SETTING_FIELDS, CareSetting, RegulatoryStatus
 from content_models.models import TreatmentProcessStep
 
+from .. import filters, jsonld
 from .base import (
     ExpandableField,
     OptionalChoiceField,
@@ -36,8 +40,53 @@ class ProcessStepSerializer(serializers.ModelSerializer):
         fields = ("phase", "title", "description", "basis")
 
 
+def setting_filter(model, name) -> django_filters.Filter:
+    """`?setting=`: forms given in that care setting, which each setting's own yes/no field
+    records (`CARE_SETTING_FIELDS`)."""
+
+    def given_in(queryset, name, value):
+        return queryset.filter(**{CARE_SETTING_FIELDS[value]: True})
+
+    return django_filters.ChoiceFilter(
+        choices=CareSetting.choices, method=given_in, help_text="Where it is given."
+    )
+
+
 class TreatmentFormSerializer(ReviewedItemSerializer):
     collection = collections.by_name("treatment-forms")
+    ordering_fields: ClassVar = {
+        "title": "name",
+        "route": "route",
+        "session_length": "session_minutes_min",
+    }
+    ordering = ("name",)
+    list_filters: ClassVar = {
+        "route": filters.choices(),
+        "regulatory_status": filters.choices(
+            help_text="Approved for depression, or used off-label."
+        ),
+        "setting": setting_filter,
+        "condition": filters.related_slug(
+            collection.relation("conditions"), "Slug of a condition it is used for."
+        ),
+    }
+    jsonld_page: ClassVar = {
+        "mainEntity": jsonld.Entity(
+            "MedicalTherapy",
+            description=jsonld.plain_text_of("description"),
+            howPerformed=jsonld.plain_text_of("administration"),
+            # Ketamine, or esketamine (Spravato): a different medicine, approved differently.
+            drug=jsonld.Entity(
+                "Drug", name="medicine", administrationRoute=jsonld.display_of("route")
+            ),
+            # schema.org gives a therapy no property for its indications or precautions; those
+            # rules are described on their own pages.
+            contraindication=jsonld.related_in_brief(
+                "eligibility_rules", of_type="MedicalContraindication"
+            ),
+            adverseOutcome=jsonld.related_in_brief("side_effects"),
+        )
+    }
 
     title = serializers.CharField(source="name")
     description = RichTextField()

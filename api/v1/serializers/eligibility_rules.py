@@ -18,6 +18,11 @@ RULE_TYPES = {
 }
 
 
+def schema_type(rule) -> str:
+    """The schema.org type of the rule's JSON-LD entity, which depends on its kind."""
+    return RULE_TYPES[rule.kind]
+
+
 class AnswerOptionSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="What a program sends for it, in every language.")
     label = serializers.CharField()
@@ -75,9 +80,7 @@ class EligibilityRuleSerializer(ReviewedItemSerializer):
         "outcome": filters.choices(),
         "answer_type": filters.choices(),
     }
-    jsonld_page: ClassVar = {
-        "mainEntity": jsonld.Entity(lambda rule: RULE_TYPES[rule.kind], description="rationale")
-    }
+    jsonld_page: ClassVar = {"mainEntity": jsonld.Entity(schema_type, description="rationale")}
 
     question = serializers.SerializerMethodField()
 

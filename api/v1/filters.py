@@ -1,7 +1,8 @@
 """The filters of each v1 collection's list (django-filter), built from what the collection
 declares: every list has `published_since`; a medically reviewed collection has the review
 filters; one whose items apply to treatment forms has `treatment_form`; and its serializer's
-`filters` add its own, in order (`choices`, `related_slug`, `year`, or a filter of its own).
+`list_filters` add its own, in order (`choices`, `related_slug`, `year`, or a filter of its
+own).
 Values are read by `api/query_parameters.py`'s fields."""
 
 from collections.abc import Callable
@@ -104,7 +105,9 @@ def year(model: type[Model], name: str) -> django_filters.Filter:
     return YearFilter(field_name=name)
 
 
-def filterset_for(collection: Collection, declared: dict[str, FilterDeclaration]) -> type:
+def filterset_for(
+    collection: Collection, declared: dict[str, FilterDeclaration]
+) -> type[django_filters.FilterSet]:
     """The FilterSet of a collection's list: the filters every such collection has, then
     those its serializer declares."""
     base = ReviewFilterSet if collection.is_medically_reviewed else PublishedSinceFilterSet

@@ -47,8 +47,8 @@ REFERENCE_TYPES = {
 
 def item_jsonld(item, request) -> dict:
     """The JSON-LD document of one live item: its page, with what its collection's
-    serializer declares (`jsonld_page`: page property -> a value, or a function of the item and the
-    request that reads it)."""
+    serializer declares (`jsonld_page`: page property -> a value, or a function of the item
+    and the request that reads it)."""
     page = web_page(item, request, name=title_of(item), description=summary_of(item))
     for key, value in serializer_of(item).jsonld_page.items():
         page[key] = value(item, request) if callable(value) else value

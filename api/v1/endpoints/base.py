@@ -136,7 +136,8 @@ def content_viewset(serializer: type[ItemSerializer]) -> type[ContentViewSet]:
     documentation (`schema.content_schema`), which names the collection by its label."""
     collection = serializer.collection
     viewset = type(
-        # As a hand-written class would be named: DRF's OPTIONS answer shows the name.
+        # As a hand-written class would be named: DRF's answer to OPTIONS shows the class's
+        # name ("Side Effect List").
         f"{collection.type_name.title().replace('-', '')}ViewSet",
         (ContentViewSet,),
         {

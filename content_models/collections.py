@@ -3,17 +3,15 @@
 An entry names a collection as the API's addresses do (`side-effects`), its items' type
 (`side-effect`), its model, how people call its items (`side effects`), its relations to
 other collections, the StreamFields in which its items embed others' and its section of the
-demo-content file (`side_effects`). Everything
-that needs the list of collections reads it from here: the API's routes, index, search,
-manifest and sync, the selectors' prefetches, the change log, webhooks, partners' licences,
-the admin's "Reviews due" panel, the demo loader and the tests. Their order is the order the
-API lists them in.
+demo-content file (`side_effects`). Everything that needs the list of collections reads it
+from here: the API's routes, index, search, manifest and sync, the selectors' prefetches, the
+change log, webhooks, partners' licences, the admin's "Reviews due" panel, the demo loader
+and the tests. Their order is the order the API lists them in.
 
 The API attaches itself to each entry as it starts (`api/apps.py`): the serializer that shows
 its items (`api/v1/serializers/<name>.py`, found by the collection's name), the viewset made
-from it, and how an item's address in the API is built. Code
-below the API (rich-text links, webhook payloads) asks an entry for that address and so never
-needs to know the API's URLs.
+from it, and how an item's address in the API is built. Code below the API (rich-text links,
+webhook payloads) asks an entry for that address and so never needs to know the API's URLs.
 """
 
 from collections.abc import Callable, Iterator

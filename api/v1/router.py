@@ -44,8 +44,8 @@ def serializer_of(collection: collections.Collection) -> type[ItemSerializer]:
     ]
     if len(found) != 1:
         raise ImproperlyConfigured(
-            f"{module.__name__} should hold one serializer of the collection '{collection.name}'"
-            f", not {len(found)}."
+            f"{module.__name__} holds {len(found)} serializers of the collection "
+            f"'{collection.name}': it should hold one."
         )
     return found[0]
 

@@ -78,7 +78,7 @@ def prepare(articles: int) -> None:
     if not SideEffect.objects.filter(slug="nausea").exists():
         load_demo_content()
     if not SideEffect.objects.filter(slug__startswith=SIDE_EFFECT_PREFIX).exists():
-        from bench.api_lists import add_side_effects
+        from bench.content import add_side_effects
 
         add_side_effects(100)
     add_articles(articles)

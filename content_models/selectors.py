@@ -12,6 +12,8 @@ from collections.abc import Container
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import (
     Case,
     DateField,
@@ -59,6 +61,15 @@ def live_related(item, relation: Relation) -> list:
     # The time read once for all of them: an expanded list shows thousands of related items.
     now = timezone.now()
     return [related_item for related_item in related if is_live_beside(related_item, item, now)]
+
+
+def live_related_slugs(item, relation: Relation) -> list[str]:
+    """The slugs of `live_related(item, relation)`: read from the item's own row where
+    `live_items` put them there (`_with_related_slugs`), else from its prefetched links."""
+    slugs = getattr(item, _slugs_attribute(relation), None)
+    if slugs is not None:
+        return slugs
+    return [related_item.slug for related_item in live_related(item, relation)]
 
 
 def live_referenced(item, attribute: str):
@@ -117,6 +128,46 @@ def _link_order(collection: Collection, relation: Relation, target_model) -> lis
 SLUG_ONLY_FIELDS = ("slug", "locale", "live", "expire_at")
 
 
+def _live_links(model: type[Model], relation: Relation, locale: str) -> QuerySet:
+    """The links of one relation of items of `model` to live targets in `locale`, in the
+    relation's order."""
+    target_field = relation.target
+    link_model = model._meta.get_field(relation.link).related_model
+    target_model = link_model._meta.get_field(target_field).related_model
+    return link_model.objects.filter(
+        live_q(f"{target_field}__"),
+        **{f"{target_field}__locale__language_code": locale},
+    ).order_by(*_link_order(collections.for_model(model), relation, target_model))
+
+
+def _slugs_in_row() -> bool:
+    """Whether the database can put a relation's slugs in an item's own row, as an array:
+    PostgreSQL can. Elsewhere (SQLite, for `make run`) they are prefetched as links."""
+    return connection.vendor == "postgresql"
+
+
+def _slugs_attribute(relation: Relation) -> str:
+    return f"live_{relation.name}_slugs"
+
+
+def _with_related_slugs(queryset: QuerySet, locale: str) -> QuerySet:
+    """Items each with the slugs of every relation's live targets in `locale`, in the
+    relation's order, as arrays in the item's own row: one query where a prefetch of each
+    relation's links takes one query per relation. For items that show their relations as
+    slugs only (embedded in an article, or themselves related items)."""
+    model = queryset.model
+    return queryset.annotate(
+        **{
+            _slugs_attribute(relation): ArraySubquery(
+                _live_links(model, relation, locale)
+                .filter(**{model._meta.get_field(relation.link).field.name: OuterRef("pk")})
+                .values(f"{relation.target}__slug")
+            )
+            for relation in collections.for_model(model).relations
+        }
+    )
+
+
 def _link_queryset(
     model: type[Model], relation: Relation, locale: str, *, in_full: bool
 ) -> QuerySet:
@@ -125,17 +176,16 @@ def _link_queryset(
     Targets shown in full come with their locale and reviewer. Targets shown by slug alone
     (relations of related items: expansion is one level deep) are read with only the columns
     that takes: building a model instance costs by the column, and these are most of the
-    instances a response builds.
+    instances a response builds. Where targets have relations of their own and their slugs
+    go in the targets' rows (`_slugs_in_row`), the targets are read by a query of their own
+    (`_target_queryset`), not with the links.
     """
-    collection = collections.for_model(model)
     target_field = relation.target
     link_field = model._meta.get_field(relation.link)
-    link_model = link_field.related_model
-    target_model = link_model._meta.get_field(target_field).related_model
-    queryset = link_model.objects.filter(
-        live_q(f"{target_field}__"),
-        **{f"{target_field}__locale__language_code": locale},
-    ).order_by(*_link_order(collection, relation, target_model))
+    target_model = link_field.related_model._meta.get_field(target_field).related_model
+    queryset = _live_links(model, relation, locale)
+    if _targets_read_apart(target_model):
+        return queryset
     if not in_full:
         return queryset.select_related(target_field).only(
             # The link's key to the item, by which the prefetch hands each link to its item.
@@ -143,10 +193,35 @@ def _link_queryset(
             target_field,
             *(f"{target_field}__{name}" for name in SLUG_ONLY_FIELDS),
         )
-    related = [target_field, f"{target_field}__locale"]
-    if _has_reviewer(target_model):
-        related.append(f"{target_field}__reviewed_by")
-    return queryset.select_related(*related)
+    return queryset.select_related(
+        *(f"{target_field}__{name}" for name in _shown_in_full_with(target_model))
+    )
+
+
+def _targets_read_apart(target_model: type[Model]) -> bool:
+    """Whether related items of this type are read by a query of their own, with the slugs
+    of their relations in their rows, rather than with the links that lead to them."""
+    return _slugs_in_row() and bool(collections.for_model(target_model).relations)
+
+
+def _target_queryset(target_model: type[Model], locale: str, *, in_full: bool) -> QuerySet:
+    """Related items read apart from their links (`_targets_read_apart`): in full with the
+    slugs of their own relations, or their slugs alone."""
+    if not in_full:
+        return target_model.objects.only(*SLUG_ONLY_FIELDS)
+    queryset = target_model.objects.select_related(*_shown_in_full_with(target_model))
+    return _with_related_slugs(queryset, locale)
+
+
+def _shown_in_full_with(model: type[Model]) -> list[str]:
+    """What an item shown in full reads with it: its locale, its reviewer and, for a
+    treatment form, the reference stating its regulatory status."""
+    related = ["locale"]
+    if _has_reviewer(model):
+        related.append("reviewed_by")
+    if model is TreatmentForm:
+        related += ["regulatory_reference", "regulatory_reference__locale"]
+    return related
 
 
 def _item_lookups(
@@ -162,22 +237,28 @@ def _item_lookups(
     lookups = []
     if model is TreatmentForm:
         lookups.append(f"{prefix}process_steps")
+    if depth == 0 and _slugs_in_row():
+        # The slugs are in the items' rows already (`_with_related_slugs`).
+        return lookups
     collection = collections.for_model(model)
     for relation in collection.relations:
         target_field = relation.target
         link_model = model._meta.get_field(relation.link).related_model
         target_model = link_model._meta.get_field(target_field).related_model
+        shown_in_full = depth > 0 and (in_full is None or relation.name in in_full)
         lookups.append(
             Prefetch(
                 f"{prefix}{relation.link}",
-                queryset=_link_queryset(
-                    model,
-                    relation,
-                    locale,
-                    in_full=depth > 0 and (in_full is None or relation.name in in_full),
-                ),
+                queryset=_link_queryset(model, relation, locale, in_full=shown_in_full),
             )
         )
+        if depth and _targets_read_apart(target_model):
+            lookups.append(
+                Prefetch(
+                    f"{prefix}{relation.link}__{target_field}",
+                    queryset=_target_queryset(target_model, locale, in_full=shown_in_full),
+                )
+            )
         if depth:
             lookups += _item_lookups(
                 target_model, locale, f"{prefix}{relation.link}__{target_field}__", depth - 1
@@ -228,6 +309,8 @@ def live_items(
         return queryset
     if model is TreatmentForm:
         queryset = queryset.select_related("regulatory_reference", "regulatory_reference__locale")
+    if related_depth == 0 and _slugs_in_row():
+        queryset = _with_related_slugs(queryset, locale)
     return queryset.prefetch_related(
         *_item_lookups(model, locale, depth=related_depth, in_full=in_full)
     )

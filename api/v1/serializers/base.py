@@ -24,7 +24,7 @@ from content_models import collections
 from content_models.collections import Collection
 from content_models.disclaimer import disclaimer
 from content_models.enums import Basis, ReviewStatus
-from content_models.selectors import live_referenced, live_related
+from content_models.selectors import live_referenced, live_related, live_related_slugs
 
 
 def api_url(item, collection: Collection, request=None) -> str:
@@ -211,11 +211,12 @@ class ExpandableField(serializers.Field):
         return self.serializer_class(context={**self.context, "expand": (), "fields": None})
 
     def to_representation(self, instance):
-        items = self.related_items(instance)
         if self.field_name not in self.context.get("expand", ()):
             if self.many:
-                return [item.slug for item in items]
-            return items.slug if items else None
+                return live_related_slugs(instance, self.relation)
+            item = live_referenced(instance, self.attribute)
+            return item.slug if item else None
+        items = self.related_items(instance)
         if items is None:
             return None
         if self.many:

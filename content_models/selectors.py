@@ -69,6 +69,9 @@ def live_related_slugs(item, relation: Relation) -> list[str]:
     slugs = getattr(item, _slugs_attribute(relation), None)
     if slugs is not None:
         return slugs
+    links = getattr(item, relation.link).all()
+    if links and hasattr(links[0], LINKED_SLUG):
+        return [getattr(link, LINKED_SLUG) for link in links]
     return [related_item.slug for related_item in live_related(item, relation)]
 
 
@@ -126,6 +129,8 @@ def _link_order(collection: Collection, relation: Relation, target_model) -> lis
 # What of a related item is read when it is shown by its slug alone: the slug, and what
 # `is_live_beside` checks.
 SLUG_ONLY_FIELDS = ("slug", "locale", "live", "expire_at")
+# The attribute of a link, read for a target shown by its slug alone, that holds the slug.
+LINKED_SLUG = "linked_slug"
 
 
 def _live_links(model: type[Model], relation: Relation, locale: str) -> QuerySet:
@@ -173,12 +178,12 @@ def _link_queryset(
 ) -> QuerySet:
     """An item's links of one relation, to live targets in `locale`, in the relation's order.
 
-    Targets shown in full come with their locale and reviewer. Targets shown by slug alone
-    (relations of related items: expansion is one level deep) are read with only the columns
-    that takes: building a model instance costs by the column, and these are most of the
-    instances a response builds. Where targets have relations of their own and their slugs
-    go in the targets' rows (`_slugs_in_row`), the targets are read by a query of their own
-    (`_target_queryset`), not with the links.
+    Targets shown in full come with their locale and reviewer. For targets shown by slug
+    alone (unexpanded relations; relations of related items, as expansion is one level deep)
+    each link brings the slug (`LINKED_SLUG`) and no target is built: building model
+    instances is most of what a list of items costs. Where targets have relations of their
+    own and their slugs go in the targets' rows (`_slugs_in_row`), the targets are read by a
+    query of their own (`_target_queryset`), not with the links.
     """
     target_field = relation.target
     link_field = model._meta.get_field(relation.link)
@@ -187,11 +192,9 @@ def _link_queryset(
     if _targets_read_apart(target_model):
         return queryset
     if not in_full:
-        return queryset.select_related(target_field).only(
+        return queryset.annotate(**{LINKED_SLUG: F(f"{target_field}__slug")}).only(
             # The link's key to the item, by which the prefetch hands each link to its item.
-            link_field.field.name,
-            target_field,
-            *(f"{target_field}__{name}" for name in SLUG_ONLY_FIELDS),
+            link_field.field.name
         )
     return queryset.select_related(
         *(f"{target_field}__{name}" for name in _shown_in_full_with(target_model))

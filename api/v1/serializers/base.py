@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -324,14 +325,17 @@ class ItemSerializer(serializers.ModelSerializer):
 
         DRF builds a model serializer's fields anew for every serializer, reading the model's
         fields each time, and a response makes several; they are built once per class and
-        copied (as DRF copies declared fields), and only the fields the response shows.
+        copied, and only the fields the response shows. DRF's own copy of a field calls its
+        constructor again; a plain field only reads the item and is then bound (given its
+        name and parent) as its own copy, so a shallow copy does. A nested serializer is
+        copied in full, as its fields are bound to it.
         """
         prototypes = self._field_prototypes.get(type(self))
         if prototypes is None:
             prototypes = self._field_prototypes[type(self)] = super().get_fields()
         requested = self.context.get("fields")
         keep = {*self.required_fields, *requested} if requested else prototypes.keys()
-        return {name: copy.deepcopy(field) for name, field in prototypes.items() if name in keep}
+        return {name: _copy_field(field) for name, field in prototypes.items() if name in keep}
 
     @cached_property
     def _field_readers(self) -> list[tuple[str, serializers.Field, Callable | None]]:
@@ -347,7 +351,7 @@ class ItemSerializer(serializers.ModelSerializer):
             if type(field).get_attribute is serializers.Field.get_attribute:
                 if field.source == "*":
                     reader = _the_item
-                elif model is not None and _is_column_path(model, field.source_attrs):
+                elif model is not None and _is_column_path(model, tuple(field.source_attrs)):
                     reader = attrgetter(".".join(field.source_attrs))
             readers.append((field.field_name, field, reader))
         return readers
@@ -449,13 +453,22 @@ class ItemSerializer(serializers.ModelSerializer):
         }
 
 
+def _copy_field(field: serializers.Field) -> serializers.Field:
+    """An unbound copy of a serializer's field: see `ItemSerializer.get_fields`."""
+    if isinstance(field, serializers.BaseSerializer):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
 def _the_item(item):
     return item
 
 
-def _is_column_path(model: type[models.Model], path: list[str]) -> bool:
+@functools.cache
+def _is_column_path(model: type[models.Model], path: tuple[str, ...]) -> bool:
     """Whether `path` (a field's `source_attrs`) names a column of the model, through foreign
-    keys: a plain value DRF would read with `getattr`, never a method it would call."""
+    keys: a plain value DRF would read with `getattr`, never a method it would call. Asked
+    for every field of every serializer a response makes; the answer never changes."""
     for position, name in enumerate(path):
         if model is None:
             return False

@@ -3,8 +3,9 @@
 Every function returns only what the public may see: live, not expired, in the asked-for
 language. Each item's relations (references, treatment forms, side effects, ...) are
 prefetched live-only and in the item's language (a relation never crosses languages), and so
-are the relations of those related items, so that a list costs the same number of queries
-whatever its length and whichever relations a caller expands.
+are the relations of those related items (on PostgreSQL, as arrays of slugs in the related
+items' rows), so that a list costs the same number of queries whatever its length and
+whichever relations a caller expands.
 """
 
 import datetime
@@ -209,7 +210,8 @@ def _targets_read_apart(target_model: type[Model]) -> bool:
 
 def _target_queryset(target_model: type[Model], locale: str, *, in_full: bool) -> QuerySet:
     """Related items read apart from their links (`_targets_read_apart`): in full with the
-    slugs of their own relations, or their slugs alone."""
+    slugs of their own relations, or their slugs alone (read all the same, so that a request
+    costs as many queries whether or not it expands them)."""
     if not in_full:
         return target_model.objects.only(*SLUG_ONLY_FIELDS)
     queryset = target_model.objects.select_related(*_shown_in_full_with(target_model))

@@ -39,6 +39,11 @@ class ProcessStepSerializer(serializers.ModelSerializer):
         model = TreatmentProcessStep
         fields = ("phase", "title", "description", "basis")
 
+    def to_representation(self, step):
+        # Every field is a text column (choices among them) that DRF shows as stored; read
+        # directly, as a list of expanded treatment forms shows a thousand steps and more.
+        return {name: getattr(step, name) for name in self.Meta.fields}
+
 
 def setting_filter(model, name) -> django_filters.Filter:
     """`?setting=`: forms given in that care setting, which each setting's own yes/no field

@@ -35,8 +35,10 @@ Order
     factories in tests/factories, or reads the demo content.
 """
 
+import io
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
@@ -105,17 +107,25 @@ def test_database(django_db_setup, django_db_blocker, django_db_keepdb, django_d
     return connection.settings_dict["NAME"]
 
 
+@dataclass(frozen=True)
+class DemoDatabase:
+    name: str
+    # What `load_demo_content` printed, loading the demo content into the empty database.
+    load_report: str
+
+
 @pytest.fixture(scope="session")
 def demo_database(test_database, django_db_blocker):
-    """A copy of the test database with the demo content loaded, made once per run (only
-    when a test uses it) and dropped at the end; its name."""
+    """A copy of the test database with the demo content loaded by `load_demo_content`, made
+    once per run (only when a test uses it) and dropped at the end."""
     name = f"{test_database}_demo"
+    report = io.StringIO()
     with django_db_blocker.unblock():
         copy_database(test_database, name)
         try:
             with connected_to(name):
-                call_command("load_demo_content", verbosity=0)
-            yield name
+                call_command("load_demo_content", stdout=report)
+            yield DemoDatabase(name, report.getvalue())
         finally:
             drop_database(name)
 
@@ -124,7 +134,7 @@ def demo_database(test_database, django_db_blocker):
 def demo_content(demo_database):
     """Run the module on the demo content: its tests read and change it freely, each inside
     its own transaction, rolled back, like any `django_db` test."""
-    with connected_to(demo_database):
+    with connected_to(demo_database.name):
         yield
 
 

@@ -26,9 +26,10 @@ Markers
     Python, `make`, a browser). `make test` runs every test; `make test-fast` leaves these out.
 
 Order
-    `make test` runs the tests in one process per core (pytest-xdist), each process on test
-    databases of its own (pytest-django adds the worker's name) and on keys of its own in
-    Redis (tests/cache.py). The tests run in a new random order each run (pytest-randomly);
+    `make test` runs the tests in one process per core (pytest-xdist), the `slow` ones first
+    (no process is left running a long one alone at the end), each process on test databases
+    of its own (pytest-django adds the worker's name) and on keys of its own in Redis
+    (tests/cache.py). The tests run in a new random order each run (pytest-randomly);
     the header prints the seed, and `make test PYTEST_ARGS="--randomly-seed=<seed>"` repeats
     that order (add `-n 0` for one process). No test may count on another having run first:
     each starts with an empty cache (`empty_cache`) and makes its own data with the
@@ -55,7 +56,8 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Refuse, before anything runs, the tests that would break the rules above."""
+    """Refuse, before anything runs, the tests that would break the rules above; start the
+    `slow` tests first (after pytest-randomly's shuffle, keeping its order otherwise)."""
     demo_use_by_module = defaultdict(set)
     for item in items:
         demo_use_by_module[item.path].add("demo_content" in item.fixturenames)
@@ -75,6 +77,10 @@ def pytest_collection_modifyitems(config, items):
             'on the demo content (`pytest.mark.usefixtures("demo_content")`) or wholly '
             "without it (see tests/conftest.py)."
         )
+    # A test that runs a server or a fresh process for up to a minute, started last in one
+    # process, would leave the other processes idle to the end of the run; started first,
+    # the others share the short tests meanwhile.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ import time
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -28,11 +28,29 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, which builds one `redis.Redis` per connection pool and
+    reuses it, where Django builds a new one for every call: building one (it fills its
+    table of reply parsers) takes longer than a round trip with Redis. A client is only a
+    front to its pool, safe to share between calls and threads."""
+
+    def __init__(self, servers, **options):
+        super().__init__(servers, **options)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        if pool not in self._clients:
+            self._clients[pool] = self._client(connection_pool=pool)
+        return self._clients[pool]
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, for which an unreachable Redis is a miss (module docstring)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._skip_until = 0.0
         self._warned_at: float | None = None
 

@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.urls import Resolver404, ResolverMatch, URLResolver, get_resolver, get_urlconf
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.settings import api_settings
@@ -42,6 +42,7 @@ VARY_HEADERS = ("Accept",)
 # The headers that carry a partner's key. The cache key has the client already; shared caches
 # need them in `Vary` so that a stored anonymous response is never handed to a partner.
 KEY_HEADERS = ("Authorization", "X-API-Key")
+VARY = ", ".join((*VARY_HEADERS, *KEY_HEADERS))
 # Entries of an old generation are never read again; this only bounds the memory they hold.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -58,6 +59,16 @@ class CachedResponse:
         response["ETag"] = self.etag
         response["Last-Modified"] = http_date(self.last_modified)
         return response
+
+
+def cache_control(*, shared: bool) -> str:
+    """What caches may do with a response: shared caches keep only those for anonymous
+    clients (`shared`), as a partner's scope and terms change what a response shows."""
+    if shared:
+        return (
+            f"public, max-age={settings.API_CACHE_MAX_AGE}, s-maxage={settings.API_CACHE_S_MAXAGE}"
+        )
+    return f"private, max-age={settings.API_CACHE_MAX_AGE}"
 
 
 def is_personal(response) -> bool:
@@ -88,6 +99,24 @@ def response_key(request, client_variant: str) -> shared_cache.ResponseKey | Non
     return shared_cache.ResponseKey(before="api:v1:", after=f":{fingerprint}")
 
 
+def resolved(request) -> ResolverMatch | None:
+    """The view at the request's address, None for none. The key check (`api.authentication`)
+    and the cache key both ask, before every cached read; Django resolves it again only for a
+    request that reaches a view."""
+    return _view_at(get_resolver(get_urlconf()), request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _view_at(resolver: URLResolver, path: str) -> ResolverMatch | None:
+    # Resolving an address under /api/v1/ tries a few dozen patterns, which takes longer than
+    # everything else a cached read does in Python; a URL configuration does not change
+    # while it is in use, so the answer for each of the most read addresses is kept.
+    try:
+        return resolver.resolve(path)
+    except Resolver404:
+        return None
+
+
 def canonical_query(request) -> str:
     """The query decoded and encoded again, its parameters in order of name: `?b=2&a=1` and
     `?a=%31&b=2` are one. Values of one name keep their order, which views may read."""
@@ -103,9 +132,8 @@ def negotiated(request) -> str:
     picks it from that view's renderers (with the indentation a JSON renderer takes from it:
     `application/json; indent=2`), or 406. Any two requests with the same outcome get the
     same response, however they spelled `Accept`."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
+    match = resolved(request)
+    if match is None:
         return ""  # answered 404 by `errors.api_not_found`, never stored
     return _negotiated(
         _renderers_of(match.func, tuple(sorted(match.kwargs))),
@@ -156,18 +184,19 @@ class ApiResponseCacheMiddleware:
 
     def __call__(self, request):
         # Set by `api.authentication.ApiAccessMiddleware`, which runs first (and imports this
-        # module: reading the attribute keeps the two apart). The docs page is not counted,
-        # and so has no client: it is the anonymous one.
+        # module: reading the attributes keeps the two apart), with the generation and the
+        # response it read in the round trip that counted the request. The documentation is
+        # not counted, and so has neither: its client is the anonymous one.
         client = getattr(request, "api_client", None)
         partner = client.partner if client else None
-        key = response_key(request, client.cache_variant if client else "anonymous")
-        if key is None:
-            return self.get_response(request)
-
-        # The access middleware read the generation and the response with its count.
         reading = getattr(request, "shared_cache_reading", None)
-        if reading is None or reading.response_key != key:
-            reading = shared_cache.count_and_read(None, key)
+        if reading is None:
+            key = response_key(request, "anonymous")
+            reading = shared_cache.count_and_read(None, key) if key else None
+        if reading is None or reading.response_key is None:
+            return self.get_response(request)
+        key = reading.response_key
+
         generation, cached = reading.generation, reading.response
         # Redis cannot be reached: served from the database, and not stored.
         use_cache = not reading.redis_unreachable
@@ -202,16 +231,9 @@ class ApiResponseCacheMiddleware:
                 cache.set(entry_key, cached, timeout=CACHE_SECONDS)
 
         response = cached.as_response()
-        if partner is None:
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=settings.API_CACHE_MAX_AGE,
-                s_maxage=settings.API_CACHE_S_MAXAGE,
-            )
-        else:
-            patch_cache_control(response, private=True, max_age=settings.API_CACHE_MAX_AGE)
-        patch_vary_headers(response, (*VARY_HEADERS, *KEY_HEADERS))
+        # Written whole rather than patched: the response is new, with neither header yet.
+        response["Cache-Control"] = cache_control(shared=partner is None)
+        response["Vary"] = VARY
         return get_conditional_response(
             request, etag=cached.etag, last_modified=int(cached.last_modified), response=response
         )

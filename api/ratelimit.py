@@ -13,6 +13,7 @@ Limits come from `API_RATE_LIMITS` (one rate per tier: 'anonymous' and each part
 `syndication.enums.RateLimitTier`); `api/checks.py` refuses to start without a valid one.
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -32,8 +33,10 @@ _RATE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16)
 def parse_rate(rate: str) -> tuple[int, int]:
-    """'60/minute', '60/m', '1000/hour', '500/5m' -> (requests, seconds)."""
+    """'60/minute', '60/m', '1000/hour', '500/5m' -> (requests, seconds). Remembered: every
+    request reads its tier's rate, and the settings hold a handful."""
     match = _RATE.match(rate)
     if not match:
         raise ValueError(f"{rate!r} is not a rate such as '60/minute'.")

@@ -17,6 +17,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     DateField,
     Exists,
     F,
@@ -456,35 +457,77 @@ def in_choice_order(field_name: str, choices) -> Case:
     )
 
 
-def live_item_versions(of: list[Collection], *, locale: str) -> QuerySet:
-    """One row per live item of the given collections, in one query: `type` (the item's type
-    name), `item_id`, `slug`, `modified` (last published), `review_due` (null for
-    content without medical review) and `version` (the live revision, new with each publish).
+class LiveItemVersions:
+    """One row per live item of the given collections: `type` (the item's type name),
+    `item_id`, `slug`, `modified` (last published), `review_due` (null for content without
+    medical review) and `version` (the live revision, new with each publish).
 
-    Ordered by type, then id, so that pages of it neither repeat nor skip an item.
+    Ordered by type, then id, so that pages of it neither repeat nor skip an item. Read as a
+    paginator reads a list, `count()` and a slice (a page): a page reads only the
+    collections it spans, each in id order from its primary key, rather than sorting every
+    live item of every collection to take a few; what a page costs does not grow with the
+    content (but for counting it, once per request, which no order needs).
     """
-    rows = [
-        live_items(collection.model, locale=locale, related_depth=None)
-        .order_by()
-        .annotate(
-            type=Value(collection.type_name),
-            item_id=F("pk"),
-            item_slug=F("slug"),
-            modified=F("last_published_at"),
-            # Only a real review is due again (as the items' `next_review_due` shows it).
-            review_due=Case(
-                When(review.real_review_q(), then=F("next_review_due")),
-                default=Value(None, DateField()),
-            )
-            if collection.is_medically_reviewed
-            else Value(None, DateField()),
-            version=F("live_revision_id"),
+
+    def __init__(self, of: list[Collection], *, locale: str):
+        self.collections = sorted(of, key=lambda collection: collection.type_name)
+        # Built once: an article's query reads the view restrictions as it is built.
+        self._live = [
+            live_items(collection.model, locale=locale, related_depth=None).order_by()
+            for collection in self.collections
+        ]
+        self._counts: list[int] | None = None
+
+    def count(self) -> int:
+        return sum(self._counts_by_collection())
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        """The rows from `page.start` up to `page.stop`, in one query."""
+        slices, first_row = [], 0
+        for collection, live, count in zip(
+            self.collections, self._live, self._counts_by_collection(), strict=True
+        ):
+            start, stop = max(page.start - first_row, 0), min(page.stop - first_row, count)
+            if start < stop:
+                slices.append(_version_rows(collection, live).order_by("pk")[start:stop])
+            first_row += count
+        if not slices:
+            return []
+        first, *others = slices
+        rows = first.union(*others, all=True) if others else first
+        type_order = [collection.type_name for collection in self.collections]
+        return sorted(rows, key=lambda row: (type_order.index(row["type"]), row["item_id"]))
+
+    def _counts_by_collection(self) -> list[int]:
+        """The number of live items of each collection, in order, in one query."""
+        if self._counts is None:
+            first, *others = [
+                live.annotate(type=Value(collection.type_name))
+                .values("type")
+                .annotate(count=Count("*"))
+                for collection, live in zip(self.collections, self._live, strict=True)
+            ]
+            by_type = {row["type"]: row["count"] for row in first.union(*others, all=True)}
+            self._counts = [by_type.get(collection.type_name, 0) for collection in self.collections]
+        return self._counts
+
+
+def _version_rows(collection: Collection, live: QuerySet) -> QuerySet:
+    """The collection's live items `live` as `LiveItemVersions` rows."""
+    return live.annotate(
+        type=Value(collection.type_name),
+        item_id=F("pk"),
+        item_slug=F("slug"),
+        modified=F("last_published_at"),
+        # Only a real review is due again (as the items' `next_review_due` shows it).
+        review_due=Case(
+            When(review.real_review_q(), then=F("next_review_due")),
+            default=Value(None, DateField()),
         )
-        .values("type", "item_id", "item_slug", "modified", "review_due", "version")
-        for collection in of
-    ]
-    first, *others = rows
-    return first.union(*others, all=True).order_by("type", "item_id")
+        if collection.is_medically_reviewed
+        else Value(None, DateField()),
+        version=F("live_revision_id"),
+    ).values("type", "item_id", "item_slug", "modified", "review_due", "version")
 
 
 def latest_change_id() -> int:

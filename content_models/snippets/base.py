@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
@@ -145,6 +146,14 @@ class PublishableSnippet(
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["slug", "locale"], name="%(app_label)s_%(class)s_unique_slug_per_locale"
+            ),
+        ]
+        indexes: ClassVar = [
+            # What counting the live items of a language reads (every list's `count`, the
+            # manifest's): this index alone, not every row with its text, so that a count
+            # costs little even at 100,000 items.
+            models.Index(
+                fields=["locale", "expire_at"], condition=Q(live=True), name="%(class)s_live_locale"
             ),
         ]
 

@@ -5,7 +5,7 @@ from api.authentication import api_client
 from api.v1.schema import manifest_schema
 from api.v1.serializers.manifest import ManifestEntrySerializer
 from content_models import collections
-from content_models.selectors import live_item_versions
+from content_models.selectors import LiveItemVersions
 
 
 @manifest_schema
@@ -24,7 +24,7 @@ class ManifestView(ListAPIView):
         readable = list(collections.readable(api_client(self.request).may_read))
         if not readable:  # a partner licensed for nothing yet
             return []
-        return live_item_versions(readable, locale=self.locale)
+        return LiveItemVersions(readable, locale=self.locale)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "locale": self.locale}

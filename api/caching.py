@@ -228,7 +228,7 @@ class ApiResponseCacheMiddleware:
                 last_modified=generation.changed_at.timestamp(),
             )
             if use_cache:
-                cache.set(entry_key, cached, timeout=CACHE_SECONDS)
+                shared_cache.store(key, generation, cached, size=len(body), timeout=CACHE_SECONDS)
 
         response = cached.as_response()
         # Written whole rather than patched: the response is new, with neither header yet.

@@ -16,9 +16,18 @@ nothing was counted (rate limits then fail open or closed, `ratelimit.py`), and 
 is served from the database, uncached. The first reading after such a failure ignores the
 generation Redis holds: a renewal may have committed meanwhile that Redis was not told of, so
 the generation is read from the database and stored again.
+
+A response's key names the generation it was built in, so what is stored under a key does
+not change while it is stored: each process holds the response it last read or stored at
+each address (`HeldResponses`), and the script does not send it again while it is of the
+generation the script finds and Redis still stores it. The generation is still read from
+Redis on every request, so a change shows at once in every process; only the bytes of a
+response already in hand stay in Redis.
 """
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +39,9 @@ from content_models.content_generation import Generation
 
 # KEYS[1]: the counter ('' for none), KEYS[2]: the generation. ARGV[1]: the counter's window
 # in seconds, ARGV[2] and ARGV[3]: what comes before and after the token in the response's
-# key ('' for no response to read).
+# key ('' for no response to read), ARGV[4]: the token under which the process holds the
+# response already ('' for none): if that is the generation's and Redis stores the response,
+# it is not sent but said to be held.
 _COUNT_AND_READ = Script(
     None,
     b"""
@@ -44,13 +55,21 @@ if KEYS[1] ~= '' then
   end
 end
 local generation = redis.call('GET', KEYS[2])
-local response = false
+local response, held = false, false
 if generation and ARGV[2] ~= '' then
-  response = redis.call('GET', ARGV[2] .. string.match(generation, '^[^|]*') .. ARGV[3])
+  local token = string.match(generation, '^[^|]*')
+  local key = ARGV[2] .. token .. ARGV[3]
+  if token == ARGV[4] and redis.call('EXISTS', key) == 1 then
+    held = 1
+  else
+    response = redis.call('GET', key)
+  end
 end
-return {count, ttl, generation, response}
+return {count, ttl, generation, response, held}
 """,
 )
+# How many bytes of responses each process holds (`HeldResponses`).
+HELD_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -98,13 +117,16 @@ def count_and_read(counter: Counter | None, response_key: ResponseKey | None) ->
     if not getattr(backend, "reachable", lambda: True)():
         _failed_since_last_reading = True
         return unreachable
+    stored_key = _with_prefix(response_key) if response_key else None
+    held_token, held = _held.get(stored_key) if stored_key else ("", None)
     try:
-        count, reset, generation, response = _COUNT_AND_READ(
+        count, reset, generation, response, is_held = _COUNT_AND_READ(
             keys=[backend.make_key(counter.key) if counter else "", content_generation.cache_key()],
             args=[
                 counter.window if counter else 0,
-                backend.make_key(response_key.before) if response_key else "",
-                response_key.after if response_key else "",
+                stored_key.before if stored_key else "",
+                stored_key.after if stored_key else "",
+                held_token,
             ],
             client=client,
         )
@@ -115,14 +137,72 @@ def count_and_read(counter: Counter | None, response_key: ResponseKey | None) ->
         return unreachable
     if _failed_since_last_reading:
         _failed_since_last_reading = False
-        generation = response = None
+        generation = response = is_held = None
+    generation = Generation.from_cache_value(generation) if generation else None
+    if is_held:
+        response = held
+    elif response:
+        size = len(response)
+        response = backend._cache._serializer.loads(response)
+        _held.keep(stored_key, generation.token.hex, response, size)
     return Reading(
         count=count if counter else None,
         reset=reset if counter else None,
-        generation=Generation.from_cache_value(generation) if generation else None,
-        response=backend._cache._serializer.loads(response) if response else None,
+        generation=generation,
+        response=response or None,
         response_key=response_key,
     )
+
+
+def store(key: ResponseKey, generation: Generation, response, *, size: int, timeout: int):
+    """Store `response` (of about `size` bytes) at `key` under `generation` for `timeout`
+    seconds, and hold it: it replaces what this process held at `key` (a response of an older
+    generation, or of a cleared cache)."""
+    backend = caches["default"]
+    backend.set(key.for_generation(generation), response, timeout=timeout)
+    if content_generation.redis_client() is not None:
+        _held.keep(_with_prefix(key), generation.token.hex, response, size)
+
+
+def _with_prefix(key: ResponseKey) -> ResponseKey:
+    """`key` as Redis names it: after the cache's prefix (`make_key`)."""
+    return ResponseKey(before=caches["default"].make_key(key.before), after=key.after)
+
+
+class HeldResponses:
+    """The response a process last read from Redis or stored there at each key, with the
+    token of its generation, up to `max_bytes` (about the size of their bodies): the least
+    recently read go first."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._responses: OrderedDict[ResponseKey, tuple[str, Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: ResponseKey) -> tuple[str, Any]:
+        """The token and the response held at `key`; ('', None) for none."""
+        with self._lock:
+            held = self._responses.get(key)
+            if held is None:
+                return "", None
+            self._responses.move_to_end(key)
+            return held[0], held[1]
+
+    def keep(self, key: ResponseKey, token: str, response, size: int) -> None:
+        with self._lock:
+            if (replaced := self._responses.pop(key, None)) is not None:
+                self._bytes -= replaced[2]
+            if size > self.max_bytes:
+                return
+            self._responses[key] = (token, response, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, _, dropped_size) = self._responses.popitem(last=False)
+                self._bytes -= dropped_size
+
+
+_held = HeldResponses(HELD_RESPONSE_BYTES)
 
 
 # Whether this process failed to reach Redis since its last reading (see the docstring).

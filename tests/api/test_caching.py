@@ -249,6 +249,40 @@ def test_the_rate_limit_count_and_the_cache_lookup_are_one_redis_round_trip(
     assert round_trips.count == 2
 
 
+def stored_response_key() -> str:
+    """The Redis key of the one response this worker has cached."""
+    (key,) = cache._cache.get_client(write=True).scan_iter(match=cache.make_key("api:v1:*"))
+    return key.decode()
+
+
+def test_a_response_the_process_holds_is_not_sent_again_by_redis(api, nausea):
+    first = api.get("/api/v1/side-effects/nausea/")
+    # What Redis stores under the key is not what this process reads any more: it holds it.
+    key = stored_response_key()
+    cache._cache.get_client(write=True).set(key, b"not a response")
+    again = api.get("/api/v1/side-effects/nausea/")
+    assert again.status_code == 200 and again.content == first.content
+
+
+def test_a_response_redis_no_longer_stores_is_built_again_not_taken_from_the_process(
+    api, nausea, site_settings
+):
+    api.get("/api/v1/side-effects/nausea/")
+    cache._cache.get_client(write=True).delete(stored_response_key())
+    site_settings.CONTENT_ATTRIBUTION_TEXT = "From Example Health."
+    again = api.get("/api/v1/side-effects/nausea/")
+    assert again.json()["attribution"]["text"] == "From Example Health."
+
+
+def test_a_response_stored_again_replaces_the_one_the_process_holds(api, nausea, site_settings):
+    api.get("/api/v1/side-effects/nausea/")
+    cache.clear()  # the generation too: the next read stores it again, with the same token
+    site_settings.CONTENT_ATTRIBUTION_TEXT = "From Example Health."
+    api.get("/api/v1/side-effects/nausea/")  # built, and stored under the same key
+    again = api.get("/api/v1/side-effects/nausea/")
+    assert again.json()["attribution"]["text"] == "From Example Health."
+
+
 def test_a_committed_publish_puts_the_new_generation_in_redis_for_every_process(
     nausea, django_capture_on_commit_callbacks, django_assert_num_queries
 ):

@@ -13,6 +13,7 @@ keys is throttled too. The API's documentation (the docs page and the OpenAPI do
 read freely: it is neither limited nor counted.
 """
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 
@@ -118,7 +119,13 @@ def counted_address(request) -> str:
     (`2001:db8:0:1::`), since a client may take any address of its /64 and would otherwise
     count as 2^64 clients. An IPv4 client seen through IPv6 (`::ffff:192.0.2.1`) is its IPv4
     address. Anything that is no address is counted as it is."""
-    address = client_address(request)
+    return _counted(client_address(request))
+
+
+@functools.lru_cache(maxsize=4096)
+def _counted(address: str) -> str:
+    # Parsed once per address among the most recent, not on every request: a client sends
+    # many requests.
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

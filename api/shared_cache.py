@@ -25,6 +25,7 @@ Redis on every request, so a change shows at once in every process; only the byt
 response already in hand stay in Redis.
 """
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -138,7 +139,7 @@ def count_and_read(counter: Counter | None, response_key: ResponseKey | None) ->
     if _failed_since_last_reading:
         _failed_since_last_reading = False
         generation = response = is_held = None
-    generation = Generation.from_cache_value(generation) if generation else None
+    generation = _generation(generation) if generation else None
     if is_held:
         response = held
     elif response:
@@ -152,6 +153,12 @@ def count_and_read(counter: Counter | None, response_key: ResponseKey | None) ->
         response=response or None,
         response_key=response_key,
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _generation(value: bytes) -> Generation:
+    # Every request reads the same few values until the next change: parsed once each.
+    return Generation.from_cache_value(value)
 
 
 def store(key: ResponseKey, generation: Generation, response, *, size: int, timeout: int):

@@ -466,26 +466,27 @@ class LiveItemVersions:
     paginator reads a list, `count()` and a slice (a page): a page reads only the
     collections it spans, each in id order from its primary key, rather than sorting every
     live item of every collection to take a few; what a page costs does not grow with the
-    content (but for counting it, once per request, which no order needs).
+    content, but for counting it (`counts_by_collection`), which a caller that knows the
+    counts (as they were when the content last changed) passes in as `counts`.
     """
 
-    def __init__(self, of: list[Collection], *, locale: str):
+    def __init__(self, of: list[Collection], *, locale: str, counts: list[int] | None = None):
         self.collections = sorted(of, key=lambda collection: collection.type_name)
         # Built once: an article's query reads the view restrictions as it is built.
         self._live = [
             live_items(collection.model, locale=locale, related_depth=None).order_by()
             for collection in self.collections
         ]
-        self._counts: list[int] | None = None
+        self._counts = counts
 
     def count(self) -> int:
-        return sum(self._counts_by_collection())
+        return sum(self.counts_by_collection())
 
     def __getitem__(self, page: slice) -> list[dict]:
         """The rows from `page.start` up to `page.stop`, in one query."""
         slices, first_row = [], 0
         for collection, live, count in zip(
-            self.collections, self._live, self._counts_by_collection(), strict=True
+            self.collections, self._live, self.counts_by_collection(), strict=True
         ):
             start, stop = max(page.start - first_row, 0), min(page.stop - first_row, count)
             if start < stop:
@@ -498,8 +499,9 @@ class LiveItemVersions:
         type_order = [collection.type_name for collection in self.collections]
         return sorted(rows, key=lambda row: (type_order.index(row["type"]), row["item_id"]))
 
-    def _counts_by_collection(self) -> list[int]:
-        """The number of live items of each collection, in order, in one query."""
+    def counts_by_collection(self) -> list[int]:
+        """The number of live items of each collection, in order (of `collections`), in one
+        query unless they were passed in."""
         if self._counts is None:
             first, *others = [
                 live.annotate(type=Value(collection.type_name))

@@ -131,3 +131,27 @@ def test_a_partner_licensed_for_nothing_gets_an_empty_manifest(api):
     FAQFactory()
     api.credentials(HTTP_X_API_KEY=api_key_for(PartnerFactory(collections=[])))
     assert manifest(api)["count"] == 0
+
+
+def counting_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+
+
+def test_pages_of_unchanged_content_count_its_items_once(api):
+    SideEffectFactory()
+    FAQFactory()
+    with CaptureQueriesContext(connection) as first_page:
+        api.get("/api/v1/manifest/?limit=1")
+    with CaptureQueriesContext(connection) as second_page:
+        response = api.get("/api/v1/manifest/?limit=1&offset=1")
+    assert counting_queries(first_page) and not counting_queries(second_page)
+    assert response.json()["count"] == manifest(api)["count"]
+
+
+def test_a_publish_and_an_unpublish_are_counted_at_once(api):
+    reference = ReferenceFactory()
+    assert manifest(api)["count"] == 1
+    ReferenceFactory()
+    assert manifest(api)["count"] == 2
+    reference.unpublish()
+    assert manifest(api)["count"] == 1

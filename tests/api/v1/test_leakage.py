@@ -10,13 +10,19 @@ to whoever holds its token, and never another item's: the previews of an item th
 to the hidden one, or of an article that embeds it, are read paths too.
 `test_a_live_item_shows_on_every_path` proves that the same marker does appear when the item
 is live, so each absence means something.
+
+Each test makes one item of one kind and the content that reaches it once, then reads every
+path in a subtest of its own, which names the path when it fails; each read starts with an
+empty cache, as a test does.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -125,8 +131,7 @@ KINDS = {
 }
 
 
-# Read paths. Each takes the collection and the item (before it is hidden), creates what it
-# needs to reach the item, and returns the address to read.
+# Read paths. Each takes the item's `Surroundings` and returns the address to read.
 
 
 def related_item(collection: str, item) -> tuple[str, str, str]:
@@ -168,27 +173,45 @@ def create_embedding_article(collection: str, item):
     return ArticlePageFactory(body=[{"type": block_type, "value": value(item.pk)}])
 
 
-def embedding_article(collection: str, item) -> str:
-    return f"/api/v1/articles/{create_embedding_article(collection, item).slug}/"
+class Surroundings:
+    """An item, and the live content through which paths reach it: an item related to it and
+    an article embedding it, each created on first use (before the item is hidden) and then
+    shared by every path that goes through it."""
+
+    def __init__(self, collection: str, item):
+        self.collection = collection
+        self.item = item
+
+    @cached_property
+    def related(self) -> tuple[str, str, str]:
+        return related_item(self.collection, self.item)
+
+    @cached_property
+    def embedding_article(self):
+        return create_embedding_article(self.collection, self.item)
 
 
-def preview_of_embedding_article(collection: str, item) -> str:
-    return f"/api/v1/preview/?token={preview_token(create_embedding_article(collection, item))}"
+def embedding_article(around: Surroundings) -> str:
+    return f"/api/v1/articles/{around.embedding_article.slug}/"
 
 
-def preview_of_related_item(collection: str, item) -> str:
-    related_collection, slug, relation = related_item(collection, item)
+def preview_of_embedding_article(around: Surroundings) -> str:
+    return f"/api/v1/preview/?token={preview_token(around.embedding_article)}"
+
+
+def preview_of_related_item(around: Surroundings) -> str:
+    related_collection, slug, relation = around.related
     related = model_of(related_collection).objects.get(slug=slug)
     return f"/api/v1/preview/?token={preview_token(related)}&expand={relation}"
 
 
-def expanded_in_related_item(collection, item):
-    related_collection, slug, relation = related_item(collection, item)
+def expanded_in_related_item(around: Surroundings) -> str:
+    related_collection, slug, relation = around.related
     return f"/api/v1/{related_collection}/{slug}/?expand={relation}"
 
 
-def jsonld_of_related_item(collection, item):
-    related_collection, slug, _relation = related_item(collection, item)
+def jsonld_of_related_item(around: Surroundings) -> str:
+    related_collection, slug, _relation = around.related
     return f"/api/v1/{related_collection}/{slug}/?format=jsonld"
 
 
@@ -220,23 +243,21 @@ JSONLD_RELATED = frozenset(
 JSONLD_ARTICLE = frozenset({"treatment-forms", "side-effects", "eligibility-rules", "faqs"})
 
 PATHS = {
-    "list": Path(lambda collection, item: f"/api/v1/{collection}/?limit=100"),
-    "detail": Path(lambda collection, item: f"/api/v1/{collection}/{item.slug}/", is_detail=True),
-    "search": Path(
-        lambda collection, item: f"/api/v1/{collection}/?search={MARKER}", is_search=True
+    "list": Path(lambda around: f"/api/v1/{around.collection}/?limit=100"),
+    "detail": Path(
+        lambda around: f"/api/v1/{around.collection}/{around.item.slug}/", is_detail=True
     ),
-    "global-search": Path(
-        lambda collection, item: f"/api/v1/search/?q={MARKER}&limit=100", is_search=True
-    ),
+    "search": Path(lambda around: f"/api/v1/{around.collection}/?search={MARKER}", is_search=True),
+    "global-search": Path(lambda around: f"/api/v1/search/?q={MARKER}&limit=100", is_search=True),
     "expansion": Path(expanded_in_related_item, collections=JSONLD_RELATED | {"conditions"}),
     "article-body": Path(embedding_article, collections=frozenset(ARTICLE_BLOCKS)),
     "jsonld-detail": Path(
-        lambda collection, item: f"/api/v1/{collection}/{item.slug}/?format=jsonld",
+        lambda around: f"/api/v1/{around.collection}/{around.item.slug}/?format=jsonld",
         is_detail=True,
     ),
     "jsonld-of-related": Path(jsonld_of_related_item, collections=JSONLD_RELATED),
     "jsonld-of-article": Path(
-        lambda collection, item: f"{embedding_article(collection, item)}?format=jsonld",
+        lambda around: f"{embedding_article(around)}?format=jsonld",
         collections=JSONLD_ARTICLE,
     ),
     "preview-of-related-item": Path(
@@ -245,9 +266,9 @@ PATHS = {
     "preview-of-embedding-article": Path(
         preview_of_embedding_article, collections=frozenset(ARTICLE_BLOCKS)
     ),
-    "manifest": Path(lambda collection, item: "/api/v1/manifest/?limit=100", shows_titles=False),
+    "manifest": Path(lambda around: "/api/v1/manifest/?limit=100", shows_titles=False),
     # The first call of a mirror: every live item, in full.
-    "sync": Path(lambda collection, item: "/api/v1/sync/"),
+    "sync": Path(lambda around: "/api/v1/sync/"),
 }
 
 # A reference that is cited, or a reviewer named on content, cannot be deleted (the link
@@ -262,11 +283,13 @@ IMPOSSIBLE = {
 }
 
 
-def paths_of(collection: str) -> list[str]:
+def paths_of(collection: str, kind: str | None = None) -> list[str]:
+    """The paths that reach items of `collection` (hidden the way `kind` says, if given)."""
     return [
         name
         for name, path in PATHS.items()
-        if path.collections is None or collection in path.collections
+        if (path.collections is None or collection in path.collections)
+        and (collection, name, kind) not in IMPOSSIBLE
     ]
 
 
@@ -278,45 +301,50 @@ def kinds_of(collection: str) -> list[str]:
     ]
 
 
+def read(api, url: str):
+    """A reader's response, from an empty cache: no path is answered from what an earlier
+    read of another path left there."""
+    cache.clear()
+    return api.get(url)
+
+
+@pytest.mark.parametrize("collection", list(FACTORIES))
+def test_a_live_item_shows_on_every_path(api, subtests, collection):
+    around = Surroundings(collection, create_marked(collection))
+    urls = {name: PATHS[name].url(around) for name in paths_of(collection)}
+
+    for name, url in urls.items():
+        with subtests.test(path=name):
+            response = read(api, url)
+
+            assert response.status_code == 200
+            assert PATHS[name].shows(live_version=False) in response.content.decode()
+
+
 @pytest.mark.parametrize(
-    ("collection", "path"),
-    [(collection, path) for collection in FACTORIES for path in paths_of(collection)],
+    ("collection", "kind"),
+    [(collection, kind) for collection in FACTORIES for kind in kinds_of(collection)],
 )
-def test_a_live_item_shows_on_every_path(api, collection, path):
-    item = create_marked(collection)
-
-    response = api.get(PATHS[path].url(collection, item))
-
-    assert response.status_code == 200
-    assert PATHS[path].shows(live_version=False) in response.content.decode()
-
-
-@pytest.mark.parametrize(
-    ("collection", "path", "kind"),
-    [
-        (collection, path, kind)
-        for collection in FACTORIES
-        for path in paths_of(collection)
-        for kind in kinds_of(collection)
-        if (collection, path, kind) not in IMPOSSIBLE
-    ],
-)
-def test_content_that_is_not_live_never_shows(api, collection, path, kind):
+def test_content_that_is_not_live_never_shows(api, subtests, collection, kind):
     item = KINDS[kind].create(collection)
-    url = PATHS[path].url(collection, item)
+    around = Surroundings(collection, item)
+    urls = {name: PATHS[name].url(around) for name in paths_of(collection, kind)}
     KINDS[kind].hide(collection, item)
 
-    response = api.get(url)
+    for name, url in urls.items():
+        path = PATHS[name]
+        with subtests.test(path=name):
+            response = read(api, url)
 
-    body = response.content.decode()
-    assert MARKER not in body
-    if not PATHS[path].is_detail:  # a detail's 404 names the slug it was asked for
-        assert MARKED_SLUG not in body
-    if PATHS[path].is_detail:
-        assert response.status_code == (200 if KINDS[kind].keeps_live_version else 404)
-    else:
-        assert response.status_code == 200
-    if KINDS[kind].keeps_live_version:
-        # The live version shows where the item does; a search for words that only the
-        # draft has does not find it.
-        assert (PATHS[path].shows(live_version=True) in body) is not PATHS[path].is_search
+            body = response.content.decode()
+            assert MARKER not in body
+            if not path.is_detail:  # a detail's 404 names the slug it was asked for
+                assert MARKED_SLUG not in body
+            if path.is_detail:
+                assert response.status_code == (200 if KINDS[kind].keeps_live_version else 404)
+            else:
+                assert response.status_code == 200
+            if KINDS[kind].keeps_live_version:
+                # The live version shows where the item does; a search for words that only
+                # the draft has does not find it.
+                assert (path.shows(live_version=True) in body) is not path.is_search

@@ -9,8 +9,9 @@ Databases
 
         pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
-    The demo content is loaded once per run, into a copy of the test database
-    (`demo_database`), and such a module runs on that copy, each test rolled back as usual.
+    The demo content is loaded once per run, into a copy of the test database, and each of
+    pytest-xdist's processes runs such a module on a copy of that (`demo_database`), each
+    test rolled back as usual.
     A module runs wholly on one database or the other: a module where only some tests ask
     for `demo_content` is refused.
 
@@ -36,10 +37,15 @@ Order
     factories in tests/factories, or reads the demo content.
 """
 
+import fcntl
+import hashlib
 import io
+import os
 import sys
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -120,20 +126,87 @@ class DemoDatabase:
     load_report: str
 
 
+def demo_templates_directory(config) -> Path:
+    """Where the run's processes tell each other which demo templates are made: in the run's
+    temporary directory, which holds the one pytest-xdist gives each of its workers."""
+    run_directory = config._tmp_path_factory.getbasetemp()
+    if hasattr(config, "workerinput"):
+        run_directory = run_directory.parent
+    return run_directory / "demo-templates"
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold an exclusive lock on the file `path` against the run's other processes."""
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def content_types_digest() -> str:
+    """A digest of the content types of the database this process is connected to, ids
+    included: a copy of another database serves this process only if they are the same, since
+    it caches them by id (test databases migrated at different times can number them
+    differently)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, app_label, model FROM django_content_type ORDER BY id")
+        return hashlib.sha256(repr(cursor.fetchall()).encode()).hexdigest()[:12]
+
+
 @pytest.fixture(scope="session")
-def demo_database(test_database, django_db_blocker):
+def demo_database(request, test_database, django_db_blocker):
     """A copy of the test database with the demo content loaded by `load_demo_content`, made
-    once per run (only when a test uses it) and dropped at the end."""
+    once per run (only when a test uses it) and dropped at the end.
+
+    The content is loaded once for all the run's processes, into a template: the first
+    process to need it makes it while the others wait, then each copies it. The process that
+    started the run drops the template at the end (`pytest_sessionfinish`).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    run_database = test_database.removesuffix(f"_{worker}") if worker else test_database
+    directory = demo_templates_directory(request.config)
+    directory.mkdir(exist_ok=True)
     name = f"{test_database}_demo"
-    report = io.StringIO()
     with django_db_blocker.unblock():
-        copy_database(test_database, name)
+        template = f"{run_database}_demo_{content_types_digest()}"
+        # What `load_demo_content` printed, written once the template is complete.
+        report = directory / f"{template}.report"
+        # PostgreSQL copies a database only while nobody is connected to it: not while another
+        # process makes it or copies it.
+        with locked(directory / f"{template}.lock"):
+            if not report.exists():
+                report.write_text(make_demo_template(test_database, template))
+            copy_database(template, name)
         try:
-            with connected_to(name):
-                call_command("load_demo_content", stdout=report)
-            yield DemoDatabase(name, report.getvalue())
+            yield DemoDatabase(name, report.read_text())
         finally:
             drop_database(name)
+
+
+def make_demo_template(test_database: str, template: str) -> str:
+    """Load the demo content into `template`, a new copy of the test database; what
+    `load_demo_content` printed."""
+    output = io.StringIO()
+    copy_database(test_database, template)
+    try:
+        with connected_to(template):
+            call_command("load_demo_content", stdout=output)
+    except BaseException:
+        drop_database(template)
+        raise
+    return output.getvalue()
+
+
+def pytest_sessionfinish(session):
+    """The process that started the run (the only one, without pytest-xdist) drops the demo
+    templates its processes made, once they have all finished."""
+    if hasattr(session.config, "workerinput"):
+        return
+    directory = demo_templates_directory(session.config)
+    if directory.exists():
+        for report in directory.glob("*.report"):
+            drop_database(report.stem)
+            report.unlink()
 
 
 @pytest.fixture(scope="module")

@@ -70,6 +70,29 @@ def standalone_entry(section: str, slug: str) -> dict:
     return entry
 
 
+def file_of_one_entry(section: str, entry: dict) -> dict:
+    """A data file of `entry` and what it needs: the reviewers and the references it names
+    (loading every reference would take most of a test's time)."""
+    data = demo_data()
+    named = set(strings_in(entry))
+    return {
+        "reviewers": data["reviewers"],
+        "references": [reference for reference in data["references"] if reference["slug"] in named],
+        section: [entry],
+    }
+
+
+def strings_in(value):
+    """Every string in `value`, at any depth of its lists and mappings."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for element in value:
+            yield from strings_in(element)
+    elif isinstance(value, str):
+        yield value
+
+
 def test_command_reports_progress_for_each_section(demo_database):
     # The command's report of the load that made the demo database, from the empty test
     # database: loading the whole file again here would cost as much as that load did.
@@ -129,17 +152,7 @@ def test_file_that_is_not_yaml_fails_with_a_command_error(tmp_path):
 
 def test_inline_rows_keep_the_order_of_the_data_file(tmp_path):
     entry = standalone_entry("treatment_forms", "iv-infusion")
-    data = demo_data()
-    load_demo_content(
-        write_data(
-            tmp_path,
-            {
-                "reviewers": data["reviewers"],
-                "references": data["references"],
-                "treatment_forms": [entry],
-            },
-        )
-    )
+    load_demo_content(write_data(tmp_path, file_of_one_entry("treatment_forms", entry)))
     iv = TreatmentForm.objects.get(slug="iv-infusion")
     assert [step.title for step in iv.process_steps.all()] == [
         step["title"] for step in entry["process_steps"]
@@ -252,11 +265,7 @@ def test_every_kind_of_broken_entry_stops_the_load_naming_it_with_nothing_left(
 ):
     entry = standalone_entry(section, slug)
     break_entry(entry)
-    data = demo_data()
-    path = write_data(
-        tmp_path,
-        {"reviewers": data["reviewers"], "references": data["references"], section: [entry]},
-    )
+    path = write_data(tmp_path, file_of_one_entry(section, entry))
     before = content_counts()
 
     with pytest.raises(DemoContentError) as raised:

@@ -118,6 +118,25 @@ def without_links_to_deleted_items(model, data: dict) -> dict:
     return data
 
 
+# What counting the live items of a language reads (every list's `count`, the manifest's):
+# this index alone, not every row with its text, so that a count costs little even at
+# 100,000 items.
+LIVE_ITEMS_COUNT_INDEX = models.Index(
+    fields=["locale", "expire_at"], condition=Q(live=True), name="%(class)s_live_locale"
+)
+
+
+def live_item_indexes(ordering: list[str]) -> list[models.Index]:
+    """A listed type's indexes (its `Meta.indexes`, from its `Meta.ordering`, which is its
+    API list's default order too): the count's, and the one a list reads in that order, so
+    that a list's first page walks 20 entries of an index rather than sorting every live
+    item: it costs as little at 100,000 items as at 1,000."""
+    return [
+        LIVE_ITEMS_COUNT_INDEX,
+        models.Index(fields=[*ordering, "id"], condition=Q(live=True), name="%(class)s_list_order"),
+    ]
+
+
 class PublishableSnippet(
     DraftsSurviveDeletedLinks,
     HeadlessPreviewMixin,
@@ -148,14 +167,7 @@ class PublishableSnippet(
                 fields=["slug", "locale"], name="%(app_label)s_%(class)s_unique_slug_per_locale"
             ),
         ]
-        indexes: ClassVar = [
-            # What counting the live items of a language reads (every list's `count`, the
-            # manifest's): this index alone, not every row with its text, so that a count
-            # costs little even at 100,000 items.
-            models.Index(
-                fields=["locale", "expire_at"], condition=Q(live=True), name="%(class)s_live_locale"
-            ),
-        ]
+        indexes: ClassVar = [LIVE_ITEMS_COUNT_INDEX]
 
     def clean(self):
         errors = errors_from(super().clean)

@@ -17,6 +17,7 @@ from .base import (
     basis_field,
     basis_problems,
     errors_from,
+    live_item_indexes,
     title_panel,
 )
 
@@ -77,6 +78,7 @@ class Condition(MedicallyReviewed, PublishableSnippet):
 
     class Meta(PublishableSnippet.Meta):
         ordering: ClassVar = ["name"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return self.name

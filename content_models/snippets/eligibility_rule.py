@@ -30,6 +30,7 @@ from .base import (
     ReferenceLink,
     TreatmentFormLink,
     errors_from,
+    live_item_indexes,
     title_panel,
 )
 
@@ -238,6 +239,7 @@ class EligibilityRule(MedicallyReviewed, PublishableSnippet):
 
     class Meta(PublishableSnippet.Meta):
         ordering: ClassVar = ["position", "title"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return self.title

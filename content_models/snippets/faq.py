@@ -12,6 +12,7 @@ from .base import (
     MedicallyReviewed,
     PublishableSnippet,
     ReferenceLink,
+    live_item_indexes,
     title_panel,
 )
 
@@ -49,6 +50,7 @@ class FAQ(MedicallyReviewed, PublishableSnippet):
         verbose_name = "FAQ"
         verbose_name_plural = "FAQs"
         ordering: ClassVar = ["question"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return self.question

@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
 from ..enums import ReferenceKind
-from .base import LIVE_FILTER_FIELDS, PublishableSnippet, title_panel
+from .base import LIVE_FILTER_FIELDS, PublishableSnippet, live_item_indexes, title_panel
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -93,6 +93,7 @@ class Reference(PublishableSnippet):
 
     class Meta(PublishableSnippet.Meta):
         ordering: ClassVar = ["title"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return f"{self.title} ({self.publisher}, {self.year})" if self.year else self.title

@@ -5,7 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from .base import LIVE_FILTER_FIELDS, PublishableSnippet, title_panel
+from .base import LIVE_FILTER_FIELDS, PublishableSnippet, live_item_indexes, title_panel
 
 
 class MedicalReviewer(PublishableSnippet):
@@ -61,6 +61,7 @@ class MedicalReviewer(PublishableSnippet):
     class Meta(PublishableSnippet.Meta):
         verbose_name = "medical reviewer"
         ordering: ClassVar = ["name"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return self.name

@@ -22,6 +22,7 @@ from .base import (
     basis_field,
     basis_problems,
     errors_from,
+    live_item_indexes,
     title_panel,
 )
 
@@ -104,6 +105,7 @@ class SideEffect(MedicallyReviewed, PublishableSnippet):
 
     class Meta(PublishableSnippet.Meta):
         ordering: ClassVar = ["name"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return self.name

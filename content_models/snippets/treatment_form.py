@@ -24,6 +24,7 @@ from .base import (
     basis_field,
     basis_problems,
     errors_from,
+    live_item_indexes,
     title_panel,
 )
 
@@ -193,6 +194,7 @@ class TreatmentForm(MedicallyReviewed, PublishableSnippet):
 
     class Meta(PublishableSnippet.Meta):
         ordering: ClassVar = ["name"]
+        indexes: ClassVar = live_item_indexes(ordering)
 
     def __str__(self):
         return self.name

@@ -221,8 +221,10 @@ def test_an_evaluation_is_never_stored_nor_cached(api):
 
 
 def cache_keys() -> list[str]:
-    client = cache._cache.get_client()  # the Redis of this run (REDIS_URL)
-    return [key.decode() for key in client.keys("*")]
+    """This test process's keys in the Redis of this run (REDIS_URL): the other processes of
+    the run store theirs under prefixes of their own (tests/cache.py)."""
+    client = cache._cache.get_client()
+    return [key.decode() for key in client.scan_iter(match=f"{cache.key_prefix}:*")]
 
 
 def test_no_log_line_holds_an_answer(api, caplog):

@@ -52,7 +52,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from tests.databases import connected_to, copy_database, database_url, drop_database
+from tests.databases import (
+    connected_to,
+    copy_database,
+    database_url,
+    disconnect,
+    drop_database,
+)
 from tests.processes import free_port, server_environment, start, stop, wait_until_serving
 
 # The database the settings name, before pytest-django points them at the test database.
@@ -102,6 +108,15 @@ def admin_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "password")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's (each xdist process names its own test database), then this process's
+    connections closed, pool included: Django's `create_test_db` points the settings at the
+    test database but keeps a pool made before, for the project's database, had anything
+    touched the database while the tests were collected."""
+    disconnect()
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,11 @@ BENCH_SECONDS ?= 5
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# --compile-bytecode: every Python the tests start (servers, the worker) would otherwise compile
+# the dependencies' sources anew where PYTHONDONTWRITEBYTECODE is set, seconds each time.
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==$(UV_VERSION); }
-	$(VENV)/bin/uv sync --locked --quiet
+	$(VENV)/bin/uv sync --locked --quiet --compile-bytecode
 	touch $@
 
 install: $(VENV)/.synced ## Create .venv with the locked dependencies

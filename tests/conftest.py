@@ -9,9 +9,9 @@ Databases
 
         pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_content")]
 
-    The demo content is loaded once per run, into a copy of the test database, and each of
-    pytest-xdist's processes runs such a module on a copy of that (`demo_database`), each
-    test rolled back as usual.
+    The demo content is loaded into a copy of the test database, kept between runs and loaded
+    again only when what it is made of changes; each of pytest-xdist's processes runs such
+    a module on a copy of that (`demo_database`), each test rolled back as usual.
     A module runs wholly on one database or the other: a module where only some tests ask
     for `demo_content` is refused.
 
@@ -37,13 +37,10 @@ Order
     factories in tests/factories, or reads the demo content.
 """
 
-import fcntl
 import hashlib
 import io
-import os
 import sys
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +50,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.databases import (
+    comment_database,
     connected_to,
     copy_database,
+    database_comment,
     database_url,
+    databases_named,
     disconnect,
     drop_database,
 )
@@ -141,66 +141,61 @@ class DemoDatabase:
     load_report: str
 
 
-def demo_templates_directory(config) -> Path:
-    """Where the run's processes tell each other which demo templates are made: in the run's
-    temporary directory, which holds the one pytest-xdist gives each of its workers."""
-    run_directory = config._tmp_path_factory.getbasetemp()
-    if hasattr(config, "workerinput"):
-        run_directory = run_directory.parent
-    return run_directory / "demo-templates"
+# What the demo content is made of, besides the test database it is loaded into: the code
+# and files that load it and that run as content is saved, the settings, and the locked
+# dependencies (Wagtail's own saves).
+DEMO_CONTENT_SOURCES = ("content_models", "syndication", "cms/settings", "uv.lock")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-@contextmanager
-def locked(path: Path):
-    """Hold an exclusive lock on the file `path` against the run's other processes."""
-    with open(path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def content_types_digest() -> str:
-    """A digest of the content types of the database this process is connected to, ids
-    included: a copy of another database serves this process only if they are the same, since
-    it caches them by id (test databases migrated at different times can number them
-    differently)."""
+def demo_content_digest() -> str:
+    """A digest of what the demo content loaded into the test database this process is
+    connected to would be: its migrations and content types (ids included, which this process
+    caches), and `DEMO_CONTENT_SOURCES`."""
+    digest = hashlib.sha256()
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, app_label, model FROM django_content_type ORDER BY id")
-        return hashlib.sha256(repr(cursor.fetchall()).encode()).hexdigest()[:12]
+        digest.update(repr(cursor.fetchall()).encode())
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+        digest.update(repr(cursor.fetchall()).encode())
+    for source in DEMO_CONTENT_SOURCES:
+        root = PROJECT_ROOT / source
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @pytest.fixture(scope="session")
-def demo_database(request, test_database, django_db_blocker):
+def demo_database(test_database, django_db_blocker):
     """A copy of the test database with the demo content loaded by `load_demo_content`, made
-    once per run (only when a test uses it) and dropped at the end.
+    once per process (only when a test uses it) and dropped at the end.
 
-    The content is loaded once for all the run's processes, into a template: the first
-    process to need it makes it while the others wait, then each copies it. The process that
-    started the run drops the template at the end (`pytest_sessionfinish`).
+    Loading the content takes longer than most modules' tests, so it is loaded into a
+    template, kept between runs as `--reuse-db` keeps the test database, and loaded again
+    when anything it is made of changes (`demo_content_digest`); each run copies it.
     """
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    run_database = test_database.removesuffix(f"_{worker}") if worker else test_database
-    directory = demo_templates_directory(request.config)
-    directory.mkdir(exist_ok=True)
     name = f"{test_database}_demo"
     with django_db_blocker.unblock():
-        template = f"{run_database}_demo_{content_types_digest()}"
-        # What `load_demo_content` printed, written once the template is complete.
-        report = directory / f"{template}.report"
-        # PostgreSQL copies a database only while nobody is connected to it: not while another
-        # process makes it or copies it.
-        with locked(directory / f"{template}.lock"):
-            if not report.exists():
-                report.write_text(make_demo_template(test_database, template))
-            copy_database(template, name)
+        template = f"{name}_{demo_content_digest()}"
+        report = database_comment(template)
+        if report is None:
+            for stale in databases_named(f"{name}_"):
+                drop_database(stale)
+            report = make_demo_template(test_database, template)
+        copy_database(template, name)
         try:
-            yield DemoDatabase(name, report.read_text())
+            yield DemoDatabase(name, report)
         finally:
             drop_database(name)
 
 
 def make_demo_template(test_database: str, template: str) -> str:
     """Load the demo content into `template`, a new copy of the test database; what
-    `load_demo_content` printed."""
+    `load_demo_content` printed, which is also the template's comment: a template with a
+    comment is complete."""
     output = io.StringIO()
     copy_database(test_database, template)
     try:
@@ -209,19 +204,8 @@ def make_demo_template(test_database: str, template: str) -> str:
     except BaseException:
         drop_database(template)
         raise
+    comment_database(template, output.getvalue())
     return output.getvalue()
-
-
-def pytest_sessionfinish(session):
-    """The process that started the run (the only one, without pytest-xdist) drops the demo
-    templates its processes made, once they have all finished."""
-    if hasattr(session.config, "workerinput"):
-        return
-    directory = demo_templates_directory(session.config)
-    if directory.exists():
-        for report in directory.glob("*.report"):
-            drop_database(report.stem)
-            report.unlink()
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 
 import psycopg
 from django.db import connection
+from psycopg import sql
 
 
-def run_maintenance_sql(sql: str) -> None:
-    """Run `sql` on the server's maintenance database: CREATE and DROP DATABASE run outside
-    the databases they touch, and outside a transaction."""
+def run_maintenance_sql(statement: str | sql.Composable, parameters=None) -> list[tuple]:
+    """Run `statement` on the server's maintenance database: CREATE and DROP DATABASE run outside
+    the databases they touch, and outside a transaction. The rows it returns, if any."""
     settings = connection.settings_dict
     with psycopg.connect(
         dbname="postgres",
@@ -26,7 +27,8 @@ def run_maintenance_sql(sql: str) -> None:
         port=settings["PORT"] or None,
         autocommit=True,
     ) as maintenance:
-        maintenance.execute(sql)
+        cursor = maintenance.execute(statement, parameters)
+        return cursor.fetchall() if cursor.description else []
 
 
 def database_url(name: str) -> str:
@@ -53,6 +55,29 @@ def copy_database(source: str, name: str) -> None:
 
 def drop_database(name: str) -> None:
     run_maintenance_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def databases_named(prefix: str) -> list[str]:
+    """The databases on the server whose names start with `prefix`."""
+    rows = run_maintenance_sql(
+        "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
+    )
+    return [name for (name,) in rows]
+
+
+def comment_database(name: str, comment: str) -> None:
+    run_maintenance_sql(
+        sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(comment))
+    )
+
+
+def database_comment(name: str) -> str | None:
+    """The comment on database `name`; None if it has none, or there is no such database."""
+    rows = run_maintenance_sql(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        (name,),
+    )
+    return rows[0][0] if rows else None
 
 
 @contextmanager

@@ -22,8 +22,11 @@ BENCH_SECONDS ?= 5
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-# --compile-bytecode: every Python the tests start (servers, the worker) would otherwise compile
-# the dependencies' sources anew where PYTHONDONTWRITEBYTECODE is set, seconds each time.
+# Every Python these targets start keeps what it compiles (the project's modules, pytest's
+# rewritten tests) for the next: where PYTHONDONTWRITEBYTECODE is set, each of the suite's
+# processes (pytest's workers, the servers and worker its tests start) spent seconds compiling
+# everything anew. --compile-bytecode compiles the dependencies once, as they are installed.
+unexport PYTHONDONTWRITEBYTECODE
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet uv==$(UV_VERSION); }
 	$(VENV)/bin/uv sync --locked --quiet --compile-bytecode

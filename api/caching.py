@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, ResolverMatch, URLResolver, get_resolver, get_urlconf
 from django.utils.cache import get_conditional_response
+from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.settings import api_settings
@@ -91,10 +92,39 @@ def response_key(request, client_variant: str) -> shared_cache.ResponseKey | Non
     sent), so that the countless spellings of one request share one entry."""
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
         return None
-    # The absolute URI, not only the path: responses carry absolute URLs, so one served
-    # under another host name or scheme must not be answered from this entry.
-    address = f"{request.build_absolute_uri(request.path)}?{canonical_query(request)}"
-    media_type = negotiated(request)
+    return _response_key(
+        # The scheme and host, not only the path: responses carry absolute URLs, so one
+        # served under another host name or scheme must not be answered from this entry.
+        f"{request.scheme}://{request.get_host()}",
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        request.headers.get("Accept"),
+        client_variant,
+        get_resolver(get_urlconf()),
+        request.path_info,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _response_key(
+    origin: str,
+    path: str,
+    query: str,
+    accept: str | None,
+    client_variant: str,
+    resolver: URLResolver,
+    path_info: str,
+) -> shared_cache.ResponseKey:
+    # Kept for each of the most read requests as clients spell them: decoding the query and
+    # negotiating the media type take longer than the rest of a cached read's Python.
+    # The query in canonical form: decoded and encoded again, its parameters in order of name
+    # (`?b=2&a=1` and `?a=%31&b=2` are one); values of one name keep their order, which views
+    # may read.
+    pairs = parse_qsl(query, keep_blank_values=True)
+    address = f"{iri_to_uri(origin + path)}?{urlencode(sorted(pairs, key=lambda pair: pair[0]))}"
+    # The last value of a repeated parameter, as DRF reads it.
+    format_ = dict(pairs).get(FORMAT_PARAMETER)
+    media_type = negotiated(resolver, path_info, accept, format_)
     fingerprint = hashlib.sha256(f"{address}|{media_type}|{client_variant}".encode()).hexdigest()
     return shared_cache.ResponseKey(before="api:v1:", after=f":{fingerprint}")
 
@@ -117,29 +147,18 @@ def _view_at(resolver: URLResolver, path: str) -> ResolverMatch | None:
         return None
 
 
-def canonical_query(request) -> str:
-    """The query decoded and encoded again, its parameters in order of name: `?b=2&a=1` and
-    `?a=%31&b=2` are one. Values of one name keep their order, which views may read."""
-    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
-    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
-
-
 FORMAT_PARAMETER = api_settings.URL_FORMAT_OVERRIDE
 
 
-def negotiated(request) -> str:
-    """The media type the view at the request's address answers it in, as DRF's negotiation
-    picks it from that view's renderers (with the indentation a JSON renderer takes from it:
+def negotiated(resolver: URLResolver, path: str, accept: str | None, format_: str | None) -> str:
+    """The media type the view at `path` answers a request in, as DRF's negotiation picks it
+    from that view's renderers (with the indentation a JSON renderer takes from it:
     `application/json; indent=2`), or 406. Any two requests with the same outcome get the
     same response, however they spelled `Accept`."""
-    match = resolved(request)
+    match = _view_at(resolver, path)
     if match is None:
         return ""  # answered 404 by `errors.api_not_found`, never stored
-    return _negotiated(
-        _renderers_of(match.func, tuple(sorted(match.kwargs))),
-        request.headers.get("Accept"),
-        request.GET.get(FORMAT_PARAMETER),
-    )
+    return _negotiated(_renderers_of(match.func, tuple(sorted(match.kwargs))), accept, format_)
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,9 +1,12 @@
-"""Running the project's own processes (a server, the worker) from a test, and waiting on them."""
+"""Running the project's own processes (a server, the worker) from a test, and waiting on them;
+and the small HTTP servers tests run in a thread of their own (a partner's receiver, a CDN)."""
 
 import os
 import signal
 import socket
+import socketserver
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +25,20 @@ def server_environment(database_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": database_url,
     }
+
+
+# How often a test's own server checks whether it is asked to stop: its `shutdown()` waits
+# that long at most. At socketserver's default (half a second) stopping the servers took
+# longer than some tests did.
+STOP_CHECK_SECONDS = 0.02
+
+
+def serve_in_thread(server: socketserver.BaseServer) -> socketserver.BaseServer:
+    """Serve `server` on a thread of this process until its `shutdown()`; the server."""
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": STOP_CHECK_SECONDS}, daemon=True
+    ).start()
+    return server
 
 
 def free_port() -> int:

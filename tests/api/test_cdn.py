@@ -7,7 +7,6 @@ Varnish would get; tests/api/test_cdn_varnish.py runs the same against Varnish i
 
 import datetime
 import logging
-import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,7 +26,7 @@ from tests.factories import (
     cite,
 )
 from tests.factories.syndication import api_key_for
-from tests.processes import free_port
+from tests.processes import free_port, serve_in_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +49,7 @@ def cdn():
     the BAN requests it received, in order."""
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), PurgeReceiver)
     server.purges = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield server
     server.shutdown()
     server.server_close()

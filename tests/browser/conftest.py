@@ -8,14 +8,20 @@ test` installs Chromium when it can. Without it the browser tests skip, saying h
 import os
 import shutil
 import sys
-import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.processes import free_port, server_environment, start, stop, wait_until_serving
+from tests.processes import (
+    free_port,
+    serve_in_thread,
+    server_environment,
+    start,
+    stop,
+    wait_until_serving,
+)
 
 # A fresh, quiet browser: nothing fetched in the background, nothing kept between runs (each
 # test gets a new empty profile directory).
@@ -76,8 +82,7 @@ def serve_front_end(api_url: str) -> ThreadingHTTPServer:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), PreviewPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve_in_thread(server)
 
 
 @pytest.fixture

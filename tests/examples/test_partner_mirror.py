@@ -27,6 +27,7 @@ from tests.factories.syndication import PartnerFactory, api_key_for
 from tests.processes import (
     REPO,
     free_port,
+    serve_in_thread,
     server_environment,
     start,
     stop,
@@ -360,7 +361,7 @@ def test_a_rate_limited_request_waits_as_told_and_asks_again():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     try:
         result = partner_mirror.fetch_sync_page(
             f"http://127.0.0.1:{server.server_port}", "kcp_key", cursor=None, locale="en"

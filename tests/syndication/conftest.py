@@ -2,7 +2,6 @@
 
 import datetime
 import http.server
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from syndication.models import WebhookDelivery
+from tests.processes import serve_in_thread
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Receiver:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.port = self.server.server_port
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
         return self
 
     def stop(self) -> None:

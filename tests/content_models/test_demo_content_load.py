@@ -70,15 +70,15 @@ def standalone_entry(section: str, slug: str) -> dict:
     return entry
 
 
-def file_of_one_entry(section: str, entry: dict) -> dict:
-    """A data file of `entry` and what it needs: the reviewers and the references it names
+def file_of(section: str, *entries: dict) -> dict:
+    """A data file of `entries` and what they need: the reviewers and the references they name
     (loading every reference would take most of a test's time)."""
     data = demo_data()
-    named = set(strings_in(entry))
+    named = set(strings_in(list(entries)))
     return {
         "reviewers": data["reviewers"],
         "references": [reference for reference in data["references"] if reference["slug"] in named],
-        section: [entry],
+        section: list(entries),
     }
 
 
@@ -107,7 +107,9 @@ def test_command_reports_progress_for_each_section(demo_database):
 
 
 def test_broken_entry_stops_the_load_naming_file_and_entry_with_nothing_left(tmp_path):
-    data = demo_data()
+    # Reviewers, references and two FAQs load before the broken third FAQ.
+    faqs = [standalone_entry("faqs", entry["slug"]) for entry in DEMO_DATA["faqs"][:3]]
+    data = file_of("faqs", *faqs)
     data["faqs"][2]["references"] = ["no-such-reference"]
     path = write_data(tmp_path, data)
     before = content_counts()
@@ -122,7 +124,7 @@ def test_broken_entry_stops_the_load_naming_file_and_entry_with_nothing_left(tmp
 
 
 def test_invalid_entry_reports_the_validation_message(tmp_path):
-    data = demo_data()
+    data = file_of("treatment_forms", standalone_entry("treatment_forms", "iv-infusion"))
     data["treatment_forms"][0]["session_minutes_min"] = 90
     path = write_data(tmp_path, data)
 
@@ -135,7 +137,9 @@ def test_invalid_entry_reports_the_validation_message(tmp_path):
 
 
 def test_unknown_field_is_named(tmp_path):
-    data = demo_data()
+    data = file_of(
+        "side_effects", standalone_entry("side_effects", DEMO_DATA["side_effects"][0]["slug"])
+    )
     data["side_effects"][0]["colour"] = "blue"
     with pytest.raises(DemoContentError, match="unknown field 'colour'"):
         load_demo_content(write_data(tmp_path, data))
@@ -152,7 +156,7 @@ def test_file_that_is_not_yaml_fails_with_a_command_error(tmp_path):
 
 def test_inline_rows_keep_the_order_of_the_data_file(tmp_path):
     entry = standalone_entry("treatment_forms", "iv-infusion")
-    load_demo_content(write_data(tmp_path, file_of_one_entry("treatment_forms", entry)))
+    load_demo_content(write_data(tmp_path, file_of("treatment_forms", entry)))
     iv = TreatmentForm.objects.get(slug="iv-infusion")
     assert [step.title for step in iv.process_steps.all()] == [
         step["title"] for step in entry["process_steps"]
@@ -265,7 +269,7 @@ def test_every_kind_of_broken_entry_stops_the_load_naming_it_with_nothing_left(
 ):
     entry = standalone_entry(section, slug)
     break_entry(entry)
-    path = write_data(tmp_path, file_of_one_entry(section, entry))
+    path = write_data(tmp_path, file_of(section, entry))
     before = content_counts()
 
     with pytest.raises(DemoContentError) as raised:

@@ -38,6 +38,8 @@ from content_models.models import (  # noqa: E402
 
 ARTICLES = 50
 BATCH = 2000
+# The demo article that embeds the most items: the base's articles are copies of it.
+RICHEST_ARTICLE = "what-to-expect-iv-ketamine"
 # Fields a copy must not share with its source.
 NOT_COPIED = {"id", "slug", "translation_key", "latest_revision", "live_revision", "locked_by"}
 
@@ -82,7 +84,7 @@ def add_side_effects(count: int) -> None:
 def add_articles(count: int) -> None:
     """Published copies of the demo's IV article (body, citations, review), as an editor's
     copy in the admin makes them."""
-    source = ArticlePage.objects.get(slug="what-to-expect-iv-ketamine")
+    source = ArticlePage.objects.get(slug=RICHEST_ARTICLE)
     start = ArticlePage.objects.filter(slug__startswith="bench-").count()
     for number in range(start, start + count):
         copy = source.copy(

@@ -3,9 +3,10 @@
 Every function returns only what the public may see: live, not expired, in the asked-for
 language. Each item's relations (references, treatment forms, side effects, ...) are
 prefetched live-only and in the item's language (a relation never crosses languages), and so
-are the relations of those related items (on PostgreSQL, as arrays of slugs in the related
-items' rows), so that a list costs the same number of queries whatever its length and
-whichever relations a caller expands.
+are the relations of those related items, so that a list costs the same number of queries
+whatever its length. On PostgreSQL, relations shown by their slugs alone (those a caller does
+not expand, and those of related items) come as arrays of slugs in the items' own rows, at no
+query of their own.
 """
 
 import datetime
@@ -128,9 +129,6 @@ def _link_order(collection: Collection, relation: Relation, target_model) -> lis
     return [f"{relation.target}__{name}" for name in target_model._meta.ordering] + ["pk"]
 
 
-# What of a related item is read when it is shown by its slug alone: the slug, and what
-# `is_live_beside` checks.
-SLUG_ONLY_FIELDS = ("slug", "locale", "live", "expire_at")
 # The attribute of a link, read for a target shown by its slug alone, that holds the slug.
 LINKED_SLUG = "linked_slug"
 
@@ -157,12 +155,17 @@ def _slugs_attribute(relation: Relation) -> str:
     return f"live_{relation.name}_slugs"
 
 
-def _with_related_slugs(queryset: QuerySet, locale: str) -> QuerySet:
-    """Items each with the slugs of every relation's live targets in `locale`, in the
-    relation's order, as arrays in the item's own row: one query where a prefetch of each
-    relation's links takes one query per relation. For items that show their relations as
-    slugs only (embedded in an article, or themselves related items)."""
+def _with_related_slugs(
+    queryset: QuerySet, locale: str, relations: list[Relation] | None = None
+) -> QuerySet:
+    """Items each with the slugs of the live targets in `locale` of `relations` (by default
+    every relation of theirs), in each relation's order, as arrays in the item's own row: one
+    query where a prefetch of each relation's links takes one query per relation (two where
+    the targets are read apart). For relations shown as slugs only (those of items embedded
+    in an article or themselves related items, and those `?expand=` does not name)."""
     model = queryset.model
+    if relations is None:
+        relations = collections.for_model(model).relations
     return queryset.annotate(
         **{
             _slugs_attribute(relation): ArraySubquery(
@@ -170,9 +173,15 @@ def _with_related_slugs(queryset: QuerySet, locale: str) -> QuerySet:
                 .filter(**{model._meta.get_field(relation.link).field.name: OuterRef("pk")})
                 .values(f"{relation.target}__slug")
             )
-            for relation in collections.for_model(model).relations
+            for relation in relations
         }
     )
+
+
+def _shown_in_full(relation: Relation, depth: int, in_full: Container[str] | None) -> bool:
+    """Whether an item's relation shows its targets in full (else by their slugs): above
+    depth 0, those `in_full` names (all when None)."""
+    return depth > 0 and (in_full is None or relation.name in in_full)
 
 
 def _link_queryset(
@@ -181,11 +190,12 @@ def _link_queryset(
     """An item's links of one relation, to live targets in `locale`, in the relation's order.
 
     Targets shown in full come with their locale and reviewer. For targets shown by slug
-    alone (unexpanded relations; relations of related items, as expansion is one level deep)
-    each link brings the slug (`LINKED_SLUG`) and no target is built: building model
-    instances is most of what a list of items costs. Where targets have relations of their
-    own and their slugs go in the targets' rows (`_slugs_in_row`), the targets are read by a
-    query of their own (`_target_queryset`), not with the links.
+    alone (where the database cannot put the slugs in the item's row, `_slugs_in_row`:
+    unexpanded relations; relations of related items, as expansion is one level deep) each
+    link brings the slug (`LINKED_SLUG`) and no target is built: building model instances is
+    most of what a list of items costs. Where targets have relations of their own and their
+    slugs go in the targets' rows, the targets are read by a query of their own
+    (`_target_queryset`), not with the links.
     """
     target_field = relation.target
     link_field = model._meta.get_field(relation.link)
@@ -209,12 +219,9 @@ def _targets_read_apart(target_model: type[Model]) -> bool:
     return _slugs_in_row() and bool(collections.for_model(target_model).relations)
 
 
-def _target_queryset(target_model: type[Model], locale: str, *, in_full: bool) -> QuerySet:
-    """Related items read apart from their links (`_targets_read_apart`): in full with the
-    slugs of their own relations, or their slugs alone (read all the same, so that a request
-    costs as many queries whether or not it expands them)."""
-    if not in_full:
-        return target_model.objects.only(*SLUG_ONLY_FIELDS)
+def _target_queryset(target_model: type[Model], locale: str) -> QuerySet:
+    """Related items shown in full, read apart from their links (`_targets_read_apart`),
+    with the slugs of their own relations."""
     queryset = target_model.objects.select_related(*_shown_in_full_with(target_model))
     return _with_related_slugs(queryset, locale)
 
@@ -243,15 +250,15 @@ def _item_lookups(
     lookups = []
     if model is TreatmentForm:
         lookups.append(f"{prefix}process_steps")
-    if depth == 0 and _slugs_in_row():
-        # The slugs are in the items' rows already (`_with_related_slugs`).
-        return lookups
     collection = collections.for_model(model)
     for relation in collection.relations:
+        shown_in_full = _shown_in_full(relation, depth, in_full)
+        if not shown_in_full and _slugs_in_row():
+            # The slugs are in the items' rows already (`_with_related_slugs`).
+            continue
         target_field = relation.target
         link_model = model._meta.get_field(relation.link).related_model
         target_model = link_model._meta.get_field(target_field).related_model
-        shown_in_full = depth > 0 and (in_full is None or relation.name in in_full)
         lookups.append(
             Prefetch(
                 f"{prefix}{relation.link}",
@@ -262,7 +269,7 @@ def _item_lookups(
             lookups.append(
                 Prefetch(
                     f"{prefix}{relation.link}__{target_field}",
-                    queryset=_target_queryset(target_model, locale, in_full=shown_in_full),
+                    queryset=_target_queryset(target_model, locale),
                 )
             )
         if depth:
@@ -286,7 +293,8 @@ def live_items(
     embedded in an article), None for items shown without relations (search hits).
     `in_full` names the relations whose items are shown in full (`?expand=`), the others
     being shown by their slugs; None (the default) reads every related item in full.
-    Either way the same queries run, so a request costs as many whatever it expands.
+    An expanded relation costs a query or two (its links, and its items where they have
+    relations of their own), however many items; on PostgreSQL an unexpanded one costs none.
     """
     # An article under a view restriction (password, login, groups) is for the readers the
     # restriction admits, which an anonymous API is not. Search (related_depth None) filters
@@ -315,8 +323,13 @@ def live_items(
         return queryset
     if model is TreatmentForm:
         queryset = queryset.select_related("regulatory_reference", "regulatory_reference__locale")
-    if related_depth == 0 and _slugs_in_row():
-        queryset = _with_related_slugs(queryset, locale)
+    if _slugs_in_row():
+        shown_by_slug = [
+            relation
+            for relation in collections.for_model(model).relations
+            if not _shown_in_full(relation, related_depth, in_full)
+        ]
+        queryset = _with_related_slugs(queryset, locale, shown_by_slug)
     return queryset.prefetch_related(
         *_item_lookups(model, locale, depth=related_depth, in_full=in_full)
     )

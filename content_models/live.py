@@ -6,14 +6,27 @@ import the models).
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import DateTimeField, Expression, Q
 from django.utils import timezone
 
 
-def live_q(prefix: str = "") -> Q:
-    """Published and not past its expiry, even if the expiry job has not run yet."""
+class TimeOfQuery(Expression):
+    """The present as a query is compiled, rather than as it is built: a query built once
+    and run many times (`selectors.live_items` for items shown with their relations' slugs)
+    is asked what is live at each run."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
+
+
+def live_q(prefix: str = "", now: datetime.datetime | TimeOfQuery | None = None) -> Q:
+    """Published and not past its expiry (at `now`, by default the present), even if the
+    expiry job has not run yet."""
     return Q(**{f"{prefix}live": True}) & (
-        Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": timezone.now()})
+        Q(**{f"{prefix}expire_at__isnull": True})
+        | Q(**{f"{prefix}expire_at__gt": timezone.now() if now is None else now})
     )
 
 

@@ -10,6 +10,7 @@ query of their own.
 """
 
 import datetime
+import functools
 from collections.abc import Container
 
 from django.conf import settings
@@ -40,7 +41,7 @@ from . import collections, review
 from .blocks import embeddable_models
 from .blocks.article_blocks import embedded_item_ids
 from .collections import Collection, Relation
-from .live import is_live, live_q
+from .live import TimeOfQuery, is_live, live_q
 from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidance, TreatmentForm
 from .screening import Question, question_from_rule
 
@@ -133,14 +134,16 @@ def _link_order(collection: Collection, relation: Relation, target_model) -> lis
 LINKED_SLUG = "linked_slug"
 
 
-def _live_links(model: type[Model], relation: Relation, locale: str) -> QuerySet:
-    """The links of one relation of items of `model` to live targets in `locale`, in the
-    relation's order."""
+def _live_links(
+    model: type[Model], relation: Relation, locale: str, now: TimeOfQuery | None = None
+) -> QuerySet:
+    """The links of one relation of items of `model` to live targets in `locale` (at `now`,
+    by default the present), in the relation's order."""
     target_field = relation.target
     link_model = model._meta.get_field(relation.link).related_model
     target_model = link_model._meta.get_field(target_field).related_model
     return link_model.objects.filter(
-        live_q(f"{target_field}__"),
+        live_q(f"{target_field}__", now),
         **{f"{target_field}__locale__language_code": locale},
     ).order_by(*_link_order(collections.for_model(model), relation, target_model))
 
@@ -156,7 +159,10 @@ def _slugs_attribute(relation: Relation) -> str:
 
 
 def _with_related_slugs(
-    queryset: QuerySet, locale: str, relations: list[Relation] | None = None
+    queryset: QuerySet,
+    locale: str,
+    relations: list[Relation] | None = None,
+    now: TimeOfQuery | None = None,
 ) -> QuerySet:
     """Items each with the slugs of the live targets in `locale` of `relations` (by default
     every relation of theirs), in each relation's order, as arrays in the item's own row: one
@@ -169,7 +175,7 @@ def _with_related_slugs(
     return queryset.annotate(
         **{
             _slugs_attribute(relation): ArraySubquery(
-                _live_links(model, relation, locale)
+                _live_links(model, relation, locale, now)
                 .filter(**{model._meta.get_field(relation.link).field.name: OuterRef("pk")})
                 .values(f"{relation.target}__slug")
             )
@@ -185,7 +191,7 @@ def _shown_in_full(relation: Relation, depth: int, in_full: Container[str] | Non
 
 
 def _link_queryset(
-    model: type[Model], relation: Relation, locale: str, *, in_full: bool
+    model: type[Model], relation: Relation, locale: str, *, in_full: bool, now: TimeOfQuery | None
 ) -> QuerySet:
     """An item's links of one relation, to live targets in `locale`, in the relation's order.
 
@@ -200,7 +206,7 @@ def _link_queryset(
     target_field = relation.target
     link_field = model._meta.get_field(relation.link)
     target_model = link_field.related_model._meta.get_field(target_field).related_model
-    queryset = _live_links(model, relation, locale)
+    queryset = _live_links(model, relation, locale, now)
     if _targets_read_apart(target_model):
         return queryset
     if not in_full:
@@ -243,8 +249,9 @@ def _item_lookups(
     prefix: str = "",
     depth: int = 1,
     in_full: Container[str] | None = None,
+    now: TimeOfQuery | None = None,
 ) -> list:
-    """Prefetches for an item's relations (live targets in `locale` only) and, to `depth`,
+    """Prefetches for an item's relations (live targets in `locale`, at `now`) and, to `depth`,
     theirs. At depth 0 the related items are shown by their slugs only; above it, those of
     the relations `in_full` names (all when None) are shown in full."""
     lookups = []
@@ -262,7 +269,7 @@ def _item_lookups(
         lookups.append(
             Prefetch(
                 f"{prefix}{relation.link}",
-                queryset=_link_queryset(model, relation, locale, in_full=shown_in_full),
+                queryset=_link_queryset(model, relation, locale, in_full=shown_in_full, now=now),
             )
         )
         if depth and _targets_read_apart(target_model):
@@ -296,6 +303,27 @@ def live_items(
     An expanded relation costs a query or two (its links, and its items where they have
     relations of their own), however many items; on PostgreSQL an unexpanded one costs none.
     """
+    if related_depth == 0:
+        # A copy: the one built is shared by every request of the process.
+        return _live_items_shown_by_slug(model, locale).all()
+    return _build_live_items(model, locale, related_depth, in_full)
+
+
+@functools.cache
+def _live_items_shown_by_slug(model: type[Model], locale: str) -> QuerySet:
+    """`live_items` at depth 0, built once per process: building a query set costs about
+    what running it does, and an article's detail reads one per type of item it embeds. It
+    tells what is live when each query runs (`TimeOfQuery`), not when it was built."""
+    return _build_live_items(model, locale, 0, None, now=TimeOfQuery())
+
+
+def _build_live_items(
+    model: type[Model],
+    locale: str,
+    related_depth: int | None,
+    in_full: Container[str] | None,
+    now: TimeOfQuery | None = None,
+) -> QuerySet:
     # An article under a view restriction (password, login, groups) is for the readers the
     # restriction admits, which an anonymous API is not. Search (related_depth None) filters
     # through the search backend, which takes only conditions on the model's own fields:
@@ -312,7 +340,7 @@ def live_items(
     # fields that its `search_fields` declare (`LIVE_FILTER_FIELDS`), and `search_hits`
     # searches this queryset.
     queryset = queryset.filter(
-        live_q(), locale__in=Locale.objects.filter(language_code=locale)
+        live_q(now=now), locale__in=Locale.objects.filter(language_code=locale)
     ).select_related("locale")
     if _has_reviewer(model):
         # Whether the reviewer is a demo decides the item's review status (`review.py`), even
@@ -329,9 +357,9 @@ def live_items(
             for relation in collections.for_model(model).relations
             if not _shown_in_full(relation, related_depth, in_full)
         ]
-        queryset = _with_related_slugs(queryset, locale, shown_by_slug)
+        queryset = _with_related_slugs(queryset, locale, shown_by_slug, now)
     return queryset.prefetch_related(
-        *_item_lookups(model, locale, depth=related_depth, in_full=in_full)
+        *_item_lookups(model, locale, depth=related_depth, in_full=in_full, now=now)
     )
 
 

@@ -6,7 +6,13 @@ after an intended change to the output, rewrite them and review the diff:
     UPDATE_SNAPSHOTS=1 make test PYTEST_ARGS=tests/api/v1
 """
 
+import datetime
+
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from content_models.models import SideEffect
 
 from .collection_contract import ReviewedCollectionContract
 from .helpers import get_json
@@ -43,3 +49,22 @@ def test_article_body_embeds_items_as_their_api_data(api):
     assert {item["type"] for item in blocks["faq_list"]["items"]} == {"faq"}
     assert {item["type"] for item in blocks["citations"]} == {"reference"}
     assert "linktype" not in str(body)
+
+
+def test_an_embedded_item_reaching_its_expiry_leaves_the_body_at_once(api, monkeypatch):
+    def embedded_side_effects() -> list[str]:
+        cache.clear()
+        body = get_json(api, ARTICLE)["body"]
+        block = next(block for block in body if block["type"] == "side_effect_list")
+        return [item["slug"] for item in block["value"]["items"]]
+
+    expiring = SideEffect.objects.get(slug=embedded_side_effects()[0])
+    expiring.expire_at = timezone.now() + datetime.timedelta(hours=1)
+    expiring.save()
+    assert expiring.slug in embedded_side_effects()
+
+    # Nothing is saved when the expiry date comes; only the clock moves past it.
+    after_expiry = expiring.expire_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: after_expiry)
+
+    assert expiring.slug not in embedded_side_effects()

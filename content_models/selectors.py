@@ -225,11 +225,11 @@ def _targets_read_apart(target_model: type[Model]) -> bool:
     return _slugs_in_row() and bool(collections.for_model(target_model).relations)
 
 
-def _target_queryset(target_model: type[Model], locale: str) -> QuerySet:
+def _target_queryset(target_model: type[Model], locale: str, now: TimeOfQuery | None) -> QuerySet:
     """Related items shown in full, read apart from their links (`_targets_read_apart`),
-    with the slugs of their own relations."""
+    with the slugs of their own relations (live at `now`)."""
     queryset = target_model.objects.select_related(*_shown_in_full_with(target_model))
-    return _with_related_slugs(queryset, locale)
+    return _with_related_slugs(queryset, locale, now=now)
 
 
 def _shown_in_full_with(model: type[Model]) -> list[str]:
@@ -276,12 +276,16 @@ def _item_lookups(
             lookups.append(
                 Prefetch(
                     f"{prefix}{relation.link}__{target_field}",
-                    queryset=_target_queryset(target_model, locale),
+                    queryset=_target_queryset(target_model, locale, now),
                 )
             )
         if depth:
             lookups += _item_lookups(
-                target_model, locale, f"{prefix}{relation.link}__{target_field}__", depth - 1
+                target_model,
+                locale,
+                f"{prefix}{relation.link}__{target_field}__",
+                depth - 1,
+                now=now,
             )
     return lookups
 
@@ -303,18 +307,23 @@ def live_items(
     An expanded relation costs a query or two (its links, and its items where they have
     relations of their own), however many items; on PostgreSQL an unexpanded one costs none.
     """
-    if related_depth == 0:
-        # A copy: the one built is shared by every request of the process.
-        return _live_items_shown_by_slug(model, locale).all()
-    return _build_live_items(model, locale, related_depth, in_full)
+    if related_depth is None:
+        # Built anew: the search backend takes conditions of plain values only.
+        return _build_live_items(model, locale, None, None)
+    in_full = None if in_full is None else frozenset(in_full)
+    # A copy: the one built is shared by every request of the process.
+    return _live_items_built_once(model, locale, related_depth, in_full).all()
 
 
 @functools.cache
-def _live_items_shown_by_slug(model: type[Model], locale: str) -> QuerySet:
-    """`live_items` at depth 0, built once per process: building a query set costs about
-    what running it does, and an article's detail reads one per type of item it embeds. It
-    tells what is live when each query runs (`TimeOfQuery`), not when it was built."""
-    return _build_live_items(model, locale, 0, None, now=TimeOfQuery())
+def _live_items_built_once(
+    model: type[Model], locale: str, related_depth: int, in_full: frozenset[str] | None
+) -> QuerySet:
+    """`live_items`, built once per process: building a query set with its prefetches costs
+    about what running it does (an article's detail reads one per type of item it embeds).
+    It tells what is live when each query runs (`TimeOfQuery`), not when it was built. As
+    many as content types, content languages and sets of relations `?expand=` may name."""
+    return _build_live_items(model, locale, related_depth, in_full, now=TimeOfQuery())
 
 
 def _build_live_items(

@@ -221,8 +221,25 @@ class ExpandableField(serializers.Field):
         if items is None:
             return None
         if self.many:
-            return [self.expanded_serializer.to_representation(item) for item in items]
-        return self.expanded_serializer.to_representation(items)
+            return [self._expanded(item) for item in items]
+        return self._expanded(items)
+
+    @cached_property
+    def _expanded_items(self) -> dict[object, dict]:
+        # Made on first use, so that each copy of the field (one per serializer, see
+        # `ItemSerializer.get_fields`) has its own: a dict made in `__init__` would be shared
+        # by every copy, in every response.
+        return {}
+
+    def _expanded(self, item) -> dict:
+        """The related item as its collection's serializer shows it, made once per response:
+        the items of a list often name the same few related items (the treatment forms and
+        references of side effects), and an item shows the same whichever item names it."""
+        representation = self._expanded_items.get(item.pk)
+        if representation is None:
+            representation = self.expanded_serializer.to_representation(item)
+            self._expanded_items[item.pk] = representation
+        return representation
 
 
 class AttributionSerializer(serializers.Serializer):

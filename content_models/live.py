@@ -12,8 +12,8 @@ from django.utils import timezone
 
 class TimeOfQuery(Expression):
     """The present as a query is compiled, rather than as it is built: a query built once
-    and run many times (`selectors.live_items` for items shown with their relations' slugs)
-    is asked what is live at each run."""
+    and run many times (`selectors.live_items`, built once per process) is asked what is
+    live at each run."""
 
     output_field = DateTimeField()
 

@@ -5,6 +5,7 @@ Varnish is started by the test (deploy/varnish/default.vcl, backend pointed at `
 without the varnishd binary the test is skipped, saying how to install it.
 """
 
+import gzip
 import json
 import time
 import urllib.error
@@ -67,3 +68,30 @@ def test_a_publish_is_read_through_varnish_within_a_second_and_the_rest_stays_ca
     assert read(listing)[2]["count"] == 0
     for path in UNRELATED:
         assert read(varnish + path)[1] == "HIT", path
+
+
+def test_varnish_sends_json_gzipped_to_a_client_that_accepts_it_and_plain_to_one_that_does_not(
+    varnish,
+):
+    SideEffectFactory.create_batch(5)
+    url = f"{varnish}/api/v1/side-effects/?expand=treatment_forms,references,reviewed_by"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        plain = response.read()
+        assert response.headers["Content-Encoding"] is None
+    gzipped_request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+
+    with urllib.request.urlopen(gzipped_request, timeout=10) as response:
+        compressed = response.read()
+        headers = response.headers
+
+    assert (headers["X-Cache"], headers["Content-Encoding"]) == ("HIT", "gzip")
+    assert "Accept-Encoding" in headers["Vary"]
+    assert gzip.decompress(compressed) == plain
+    assert len(compressed) < len(plain) / 3
+    # A client revalidating the compressed copy with its ETag is told it is still current.
+    revalidation = urllib.request.Request(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]}
+    )
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(revalidation, timeout=10)
+    assert not_modified.value.code == 304

@@ -204,12 +204,24 @@ class ExpandableField(serializers.Field):
             return live_referenced(instance, self.attribute)
         return live_related(instance, self.relation)
 
-    @cached_property
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        # What this field keeps for one response, made where each copy of it (one per
+        # serializer, see `ItemSerializer.get_fields`) is bound, so that no copy shares it:
+        # the serializer of its expanded items, made on first use, and the items shown.
+        self._expanded_serializer = None
+        self._expanded_items: dict[object, dict] = {}
+
+    @property
     def expanded_serializer(self):
         # One serializer for every item this field expands in a response: building its
         # fields costs more than using them, so it is done once, not once per parent item.
         # Expanded items show their own relations as slugs: expansion is one level deep.
-        return self.serializer_class(context={**self.context, "expand": (), "fields": None})
+        if self._expanded_serializer is None:
+            self._expanded_serializer = self.serializer_class(
+                context={**self.context, "expand": (), "fields": None}
+            )
+        return self._expanded_serializer
 
     def to_representation(self, instance):
         if self.field_name not in self.context.get("expand", ()):
@@ -223,13 +235,6 @@ class ExpandableField(serializers.Field):
         if self.many:
             return [self._expanded(item) for item in items]
         return self._expanded(items)
-
-    @cached_property
-    def _expanded_items(self) -> dict[object, dict]:
-        # Made on first use, so that each copy of the field (one per serializer, see
-        # `ItemSerializer.get_fields`) has its own: a dict made in `__init__` would be shared
-        # by every copy, in every response.
-        return {}
 
     def _expanded(self, item) -> dict:
         """The related item as its collection's serializer shows it, made once per response:

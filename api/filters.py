@@ -2,12 +2,24 @@
 what they accept. (Each collection's filters are in `api/v1/filters.py`.)"""
 
 from django.db.models import F, OrderBy
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 
 from content_models.selectors import in_choice_order, in_ranking_order, live_items, search_hits
 
 from . import query_parameters
 from .schema import COMMA_SEPARATED, comma_separated_schema, search_words_schema
+
+
+class CollectionFilterBackend(DjangoFilterBackend):
+    """The collection's filters (django-filter), not built for a list that names none: a
+    filter set deep-copies each of its filters, and most lists are read without any."""
+
+    def filter_queryset(self, request, queryset, view):
+        # Every other parameter a list accepts is one of its filters (`reject_unknown`).
+        if set(request.query_params) <= query_parameters.LIST_PARAMETERS:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class StrictOrderingFilter(filters.OrderingFilter):

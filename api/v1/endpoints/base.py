@@ -3,14 +3,13 @@
 
 from typing import ClassVar
 
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api import query_parameters
 from api.authentication import api_client
-from api.filters import StrictOrderingFilter, WagtailSearchFilter
+from api.filters import CollectionFilterBackend, StrictOrderingFilter, WagtailSearchFilter
 from api.renderers import JSONLDRenderer
 from api.v1.filters import filterset_for
 from api.v1.jsonld import item_jsonld
@@ -33,7 +32,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     lookup_field = "slug"
-    filter_backends = (DjangoFilterBackend, StrictOrderingFilter, WagtailSearchFilter)
+    filter_backends = (CollectionFilterBackend, StrictOrderingFilter, WagtailSearchFilter)
     # API name -> model field, for `?ordering=`.
     ordering_fields: ClassVar[dict[str, str]] = {}
     ordering: tuple[str, ...] = ()

@@ -15,12 +15,15 @@ from django.db import connection
 from psycopg import sql
 
 
-def run_maintenance_sql(statement: str | sql.Composable, parameters=None) -> list[tuple]:
-    """Run `statement` on the server's maintenance database: CREATE and DROP DATABASE run outside
-    the databases they touch, and outside a transaction. The rows it returns, if any."""
+def run_maintenance_sql(
+    statement: str | sql.Composable, parameters=None, *, database: str = "postgres"
+) -> list[tuple]:
+    """Run `statement` outside a transaction, by default on the server's maintenance database:
+    CREATE and DROP DATABASE run outside the databases they touch, VACUUM outside a
+    transaction. The rows it returns, if any."""
     settings = connection.settings_dict
     with psycopg.connect(
-        dbname="postgres",
+        dbname=database,
         user=settings["USER"] or None,
         password=settings["PASSWORD"] or None,
         host=settings["HOST"] or None,
@@ -51,6 +54,11 @@ def copy_database(source: str, name: str) -> None:
     disconnect()
     drop_database(name)
     run_maintenance_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+
+
+def vacuum(name: str) -> None:
+    """Reclaim the rows left dead in database `name` by the transactions rolled back in it."""
+    run_maintenance_sql("VACUUM", database=name)
 
 
 def drop_database(name: str) -> None:

@@ -68,8 +68,8 @@ SHARED_REVIEWER_SLUG = "shared-reviewer"
 
 
 def shared_reviewer() -> MedicalReviewer:
-    """The reviewer of the items a test makes without naming one: one for the test (its
-    rollback removes it), not one per item, as saving a reviewer costs what saving an item
+    """The reviewer of the items a test makes without naming one: one for the test (it goes
+    with the test's data), not one per item, as saving a reviewer costs what saving an item
     does (a new content generation, the search and reference indexes). A test about
     reviewers names its own."""
     reviewer = MedicalReviewer.objects.filter(

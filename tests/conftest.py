@@ -126,9 +126,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     test's rolled-back transaction leaves its rows behind, dead. PostgreSQL's autovacuum
     reclaims them now and then where the server runs it, and not every server does: left,
     they would pile up run after run, read again by every query that scans a table (the
-    search index rereads its whole table at each save)."""
-    with django_db_blocker.unblock():
-        vacuum(connection.settings_dict["NAME"])
+    search index rereads its whole table at each save).
+
+    Where no test asks for the test database's own transactions (a run of `committed_database`
+    tests alone), pytest-django makes none, and nothing writes to it: `test_database`."""
+    name = connection.settings_dict["NAME"]
+    if name != PROJECT_DATABASE:
+        with django_db_blocker.unblock():
+            vacuum(name)
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .generation import ContentGeneration
-from .selectors import next_expiry, next_review_lapse
+from .selectors import next_unsaved_change
 
 logger = logging.getLogger(__name__)
 
@@ -200,8 +200,7 @@ def _renew(row: ContentGeneration) -> None:
     # renewed them say: Redis keeps the newest by this time (`_STORE_IF_NEWER`).
     row.changed_at = max(timezone.now(), row.changed_at + _ONE_MICROSECOND)
     # A review falling overdue changes what the public sees (`review_status`) like an expiry.
-    moments = [moment for moment in (next_expiry(), next_review_lapse()) if moment is not None]
-    row.next_expiry = min(moments, default=None)
+    row.next_expiry = next_unsaved_change()
     row.save()
     renewed = Generation.from_row(row)
     _forget()

@@ -110,29 +110,36 @@ class RichTextBatch:
             return data
         expanded = expand_db_html(RICH_TEXT_SEPARATOR.join(self.texts))
         cleaned = [clean_rich_text(text) for text in expanded.split(RICH_TEXT_SEPARATOR)]
-        return _replace_pending(data, cleaned)
+        return _replace_pending(data, cleaned, replaced={})
 
 
 # Values with nothing inside to replace: most of a response, which is walked value by value.
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
-def _replace_pending(data, expanded: list[str]):
+def _replace_pending(data, expanded: list[str], replaced: dict[int, dict | list]):
+    """`data` with its pending rich text replaced. A dict or list that appears in many places
+    (an expanded item is serialized once per response, however many items name it: a
+    treatment form in each of a hundred side effects) is replaced once, and its copy shared
+    the same way; `replaced` holds the copies by the id of what they replace."""
     if type(data) in _LEAF_TYPES:
         return data
     if isinstance(data, PendingRichText):
         return expanded[data.index]
+    if id(data) in replaced:
+        return replaced[id(data)]
+
+    def replace(value):
+        return value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded, replaced)
+
     if isinstance(data, dict):
-        return {
-            key: value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded)
-            for key, value in data.items()
-        }
-    if isinstance(data, list):
-        return [
-            value if type(value) in _LEAF_TYPES else _replace_pending(value, expanded)
-            for value in data
-        ]
-    return data
+        replacement = {key: replace(value) for key, value in data.items()}
+    elif isinstance(data, list):
+        replacement = [replace(value) for value in data]
+    else:
+        return data
+    replaced[id(data)] = replacement
+    return replacement
 
 
 class RichTextField(serializers.CharField):

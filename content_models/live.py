@@ -6,19 +6,21 @@ import the models).
 
 import datetime
 
-from django.db.models import DateTimeField, Expression, Q
+from django.db.models import DateTimeField, Q
 from django.utils import timezone
 
+from .reused_sql import RunValue
 
-class TimeOfQuery(Expression):
-    """The present as a query is compiled, rather than as it is built: a query built once
-    and run many times (`selectors.live_items`, built once per process) is asked what is
-    live at each run."""
+
+class TimeOfQuery(RunValue):
+    """The present as a query runs, rather than as it is built or compiled: a query built
+    once (`selectors.live_items`, built once per process) or even compiled once
+    (`reused_sql.ReusedSQL`) and run many times is asked what is live at each run."""
 
     output_field = DateTimeField()
 
-    def as_sql(self, compiler, connection):
-        return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
+    def value_at_run(self, connection, values):
+        return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def live_q(prefix: str = "", now: datetime.datetime | TimeOfQuery | None = None) -> Q:

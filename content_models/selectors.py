@@ -11,7 +11,7 @@ query of their own.
 
 import datetime
 import functools
-from collections.abc import Container
+from collections.abc import Container, Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -44,6 +44,7 @@ from .blocks.article_blocks import embedded_item_ids
 from .collections import Collection, Relation
 from .live import TimeOfQuery, is_live, live_q
 from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidance, TreatmentForm
+from .reused_sql import AnyOf, Parameter, ReusedSQL
 from .screening import Question, question_from_rule
 
 
@@ -364,6 +365,89 @@ def _live_items_built_once(
     It tells what is live when each query runs (`TimeOfQuery`), not when it was built. As
     many as content types, content languages and sets of relations `?expand=` may name."""
     return _build_live_items(model, locale, related_depth, in_full, now=TimeOfQuery())
+
+
+def live_item(
+    model: type[Model], *, locale: str, slug: str, in_full: Container[str] | None = None
+) -> Model:
+    """The live item with this slug, as `live_items(...).get(slug=slug)` reads it, with SQL
+    compiled once per process (`ReusedSQL`). Raises the model's `DoesNotExist` (or
+    `MultipleObjectsReturned`) as `get` does."""
+    in_full = None if in_full is None else frozenset(in_full)
+    items = _live_item_by_slug(model, locale, in_full).items(slug=slug)
+    if not items:
+        raise model.DoesNotExist(f"No live {model._meta.object_name} has the slug {slug!r}.")
+    if len(items) > 1:
+        raise model.MultipleObjectsReturned(f"Live {model._meta.object_name}s share {slug!r}.")
+    return items[0]
+
+
+@functools.cache
+def _live_item_by_slug(
+    model: type[Model], locale: str, in_full: frozenset[str] | None
+) -> ReusedSQL:
+    # Two rows at most: enough to tell one from many, as `get` does.
+    return ReusedSQL(
+        _live_items_built_once(model, locale, 1, in_full).filter(slug=Parameter("slug"))[:2]
+    )
+
+
+def live_items_by_id(model: type[Model], *, locale: str, ids: Iterable[int]) -> dict[int, Model]:
+    """The live items among these ids, by id, showing their relations as slugs only (as
+    `live_items(..., related_depth=0).in_bulk(ids)`): for the items an article embeds.
+
+    On PostgreSQL the ids are one array parameter of SQL compiled once per process
+    (`ReusedSQL`), whatever their number; elsewhere the query is compiled each time."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    if connection.vendor != "postgresql":
+        return live_items(model, locale=locale, related_depth=0).order_by().in_bulk(ids)
+    return {item.pk: item for item in _live_items_with_ids(model, locale).items(ids=ids)}
+
+
+@functools.cache
+def _live_items_with_ids(model: type[Model], locale: str) -> ReusedSQL:
+    # Unordered: the caller looks items up by id.
+    queryset = _live_items_built_once(model, locale, 0, None).order_by()
+    return ReusedSQL(queryset.filter(AnyOf(F("pk"), Parameter("ids"))))
+
+
+class LiveItemPages:
+    """Every live item of a content type in one language, in one order, read as a paginator
+    reads a list (`count()` and a page by slicing), each page with SQL compiled once per
+    process (`ReusedSQL`): the commonest list, one no filter narrows."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        locale: str,
+        in_full: Container[str] | None,
+        ordering: Sequence[str],
+        deferred: Sequence[str] = (),
+    ):
+        self._items = live_items(model, locale=locale, in_full=in_full)
+        in_full = None if in_full is None else frozenset(in_full)
+        self._pages = _live_item_pages(model, locale, in_full, tuple(ordering), tuple(deferred))
+
+    def count(self) -> int:
+        return self._items.count()
+
+    def __getitem__(self, page: slice) -> list[Model]:
+        return self._pages.items(page=page)
+
+
+@functools.cache
+def _live_item_pages(
+    model: type[Model],
+    locale: str,
+    in_full: frozenset[str] | None,
+    ordering: tuple[str, ...],
+    deferred: tuple[str, ...],
+) -> ReusedSQL:
+    queryset = _live_items_built_once(model, locale, 1, in_full).defer(*deferred)
+    return ReusedSQL(queryset.order_by(*ordering), paged=True)
 
 
 def _build_live_items(

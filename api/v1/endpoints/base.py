@@ -16,7 +16,10 @@ from api.v1.jsonld import item_jsonld
 from api.v1.schema import content_schema
 from api.v1.serializers.base import ItemSerializer, RichTextBatch
 from content_models.collections import Collection
-from content_models.selectors import live_items
+from content_models.selectors import LiveItemPages, live_item, live_items
+
+# The parameters of a list that no filter, search or ordering narrows or reorders.
+EVERY_ITEM_PARAMETERS = query_parameters.LIST_PARAMETERS - {"search", "ordering"}
 
 PUBLICATION_ORDERING = {
     "first_published_at": "first_published_at",
@@ -81,15 +84,31 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         # so without the locale `initial` reads from one.
         if getattr(self, "swagger_fake_view", False):
             return self.collection.model.objects.none()
-        # JSON-LD names every related item with its name and summary; JSON shows the items
-        # of a relation in full only when `?expand=` asks for them, else by their slugs.
-        renderer = getattr(self.request, "accepted_renderer", None)
-        in_full = None if isinstance(renderer, JSONLDRenderer) else self.expanded
-        queryset = live_items(self.collection.model, locale=self.locale, in_full=in_full)
+        queryset = live_items(self.collection.model, locale=self.locale, in_full=self._in_full())
         if self.action == "list" and (deferred := self._detail_only_columns()):
             # A list never shows them (an article's body), so it does not read them either.
             queryset = queryset.defer(*deferred)
         return queryset
+
+    def _in_full(self) -> set[str] | None:
+        """The relations whose items are shown in full: JSON-LD names every related item
+        with its name and summary; JSON shows the items of a relation in full only when
+        `?expand=` asks for them, else by their slugs."""
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return None if isinstance(renderer, JSONLDRenderer) else self.expanded
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and set(self.request.query_params) <= EVERY_ITEM_PARAMETERS:
+            # Every live item in the default order, the commonest list: each page is read
+            # with SQL compiled once per process rather than on every request.
+            return LiveItemPages(
+                self.collection.model,
+                locale=self.locale,
+                in_full=self._in_full(),
+                ordering=StrictOrderingFilter().get_ordering(self.request, queryset, self),
+                deferred=self._detail_only_columns(),
+            )
+        return super().filter_queryset(queryset)
 
     def _detail_only_columns(self) -> list[str]:
         model_fields = {field.name for field in self.collection.model._meta.concrete_fields}
@@ -102,7 +121,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
             # No slug holds a NUL character, and PostgreSQL cannot even compare with one.
             if "\x00" in slug:
                 raise model.DoesNotExist
-            return self.get_queryset().get(slug=slug)
+            return live_item(model, locale=self.locale, slug=slug, in_full=self._in_full())
         except model.DoesNotExist:
             raise NotFound(
                 f"No published {model._meta.verbose_name} has the slug '{slug}' "

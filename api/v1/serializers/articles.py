@@ -7,7 +7,7 @@ from rest_framework import serializers
 from api.authentication import api_client
 from content_models import collections
 from content_models.blocks.article_blocks import embedded_item_ids, embedded_items_read
-from content_models.selectors import live_items
+from content_models.selectors import live_items_by_id
 
 from .. import jsonld
 from .base import ReviewedItemSerializer
@@ -69,10 +69,5 @@ class ArticleSerializer(ReviewedItemSerializer):
         return {
             (model, pk): item
             for model, ids in embedded_item_ids(article.body).items()
-            # Unordered: the body's blocks give the order, and sorting costs the database and
-            # the query's compilation for nothing.
-            for pk, item in live_items(model, locale=language, related_depth=0)
-            .order_by()
-            .in_bulk(ids)
-            .items()
+            for pk, item in live_items_by_id(model, locale=language, ids=ids).items()
         }

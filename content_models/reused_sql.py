@@ -64,7 +64,7 @@ class Parameter(RunValue):
 
     def value_at_run(self, connection, values: Mapping[str, Any]) -> Any:
         if self.name not in values:
-            raise TypeError(f"No value given for the parameter {self.name!r}.")
+            raise TypeError(f"No value given for the parameter {self.name!r} (a ReusedSQL's).")
         return values[self.name]
 
 
@@ -103,6 +103,8 @@ class ReusedSQL:
         with _reusable_compilation():
             sql, self._params = self._compiler.compile_once()
         self._paged = paged
+        # Where Django puts a slice's bounds: last, in a query with no union (refused above)
+        # and no `select_for_update` (a read's query sets have none).
         self._sql = f"{sql} LIMIT %s OFFSET %s" if paged else sql
 
     def items(self, *, page: slice | None = None, **values: Any) -> list[Model]:

@@ -92,8 +92,8 @@ class ReusedSQL:
     """
 
     def __init__(self, queryset: QuerySet, *, paged: bool = False):
-        if queryset.query.combinator or (paged and queryset.query.is_sliced):
-            raise ValueError("ReusedSQL takes a plain query set: no union, and no slice if paged.")
+        if paged and (queryset.query.combinator or queryset.query.is_sliced):
+            raise ValueError("A paged ReusedSQL takes a plain query set: no union, no slice.")
         self._queryset = queryset
         connection = connections[queryset.db]
         compiler_class = _compiled_once_class(connection.ops.compiler(queryset.query.compiler))
@@ -103,14 +103,17 @@ class ReusedSQL:
         with _reusable_compilation():
             sql, self._params = self._compiler.compile_once()
         self._paged = paged
-        # Where Django puts a slice's bounds: last, in a query with no union (refused above)
+        # Where Django puts a slice's bounds: last, in a query with no union (refused if paged)
         # and no `select_for_update` (a read's query sets have none).
         self._sql = f"{sql} LIMIT %s OFFSET %s" if paged else sql
 
     def items(self, *, page: slice | None = None, **values: Any) -> list[Model]:
         """The query set's items (a `page` of them, if paged), with these values for its
         parameters: the query set's prefetches done, as Django does them."""
-        connection = self._compiler.connection
+        # This thread's connection: Django's connections are each a thread's own, and the
+        # statement may have been compiled in another thread of the process (a threaded
+        # server's earlier request).
+        connection = connections[self._queryset.db]
         params = [
             param.value_at_run(connection, values) if isinstance(param, RunValue) else param
             for param in self._params
@@ -120,7 +123,7 @@ class ReusedSQL:
                 raise TypeError("A paged ReusedSQL reads a page at a time.")
             params += [page.stop - page.start, page.start]
         compiler = copy.copy(self._compiler)
-        compiler.sql, compiler.params = self._sql, params
+        compiler.connection, compiler.sql, compiler.params = connection, self._sql, params
         queryset = self._queryset.all()
         queryset.query = queryset.query.chain(_CompiledQuery)
         queryset.query.compiler_of_run = compiler

@@ -2,8 +2,10 @@
 values, and the present of each run, never those of the run that compiled it."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -62,3 +64,21 @@ def test_a_parameter_given_no_value_is_an_error():
     # Only a `ReusedSQL` fills a parameter in.
     with pytest.raises(TypeError, match="slug"):
         list(live_references().filter(slug=Parameter("slug")))
+
+
+def test_a_statement_compiled_in_one_thread_runs_in_another():
+    # A threaded server (`make run`'s) answers each request in a thread of its own, and
+    # Django's connections are each a thread's own.
+    by_slug = ReusedSQL(live_references().filter(slug=Parameter("slug")))
+    found = []
+
+    def read_in_its_own_thread():
+        try:
+            found.append(by_slug.items(slug="no-such-slug"))
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=read_in_its_own_thread)
+    reader.start()
+    reader.join(timeout=30)
+    assert found == [[]]

@@ -6,7 +6,7 @@ import the models).
 
 import datetime
 
-from django.db.models import DateTimeField, Q
+from django.db.models import DateField, DateTimeField, Q
 from django.utils import timezone
 
 from .reused_sql import RunValue
@@ -21,6 +21,16 @@ class TimeOfQuery(RunValue):
 
     def value_at_run(self, connection, values):
         return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+class DateOfQuery(RunValue):
+    """Today (in the site's time zone) as a query runs: `TimeOfQuery` for date columns, such
+    as the date a review is next due."""
+
+    output_field = DateField()
+
+    def value_at_run(self, connection, values):
+        return connection.ops.adapt_datefield_value(timezone.localdate())
 
 
 def live_q(prefix: str = "", now: datetime.datetime | TimeOfQuery | None = None) -> Q:

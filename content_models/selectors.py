@@ -21,7 +21,6 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -42,7 +41,7 @@ from . import collections, review
 from .blocks import embeddable_models
 from .blocks.article_blocks import embedded_item_ids
 from .collections import Collection, Relation
-from .live import TimeOfQuery, is_live, live_q
+from .live import DateOfQuery, TimeOfQuery, is_live, live_q
 from .models import ArticlePage, ContentChange, EligibilityRule, ScreeningGuidance, TreatmentForm
 from .reused_sql import AnyOf, Parameter, ReusedSQL
 from .screening import Question, question_from_rule
@@ -93,21 +92,13 @@ def next_unsaved_change() -> datetime.datetime | None:
     live item reaching its expiry date, or a live item's review falling overdue (at the start
     of the day after its next review is due, when its `review_status` turns `overdue`).
 
-    One statement over every content table, compiled once per process: the content generation
-    asks at every publish (`content_generation.renew`), and building and compiling the
-    fourteen queries it unites cost several times what running them does.
+    The content generation asks at every publish (`content_generation.renew`): the two queries
+    over every content table are compiled once per process (`ReusedSQL`), as building and
+    compiling them cost several times what running them does.
     """
-    statement, expiry_count, review_count = _unsaved_changes_statement(connection.vendor)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [now] * expiry_count + [today] * review_count)
-        next_expiry, next_review_due = cursor.fetchone()
-    next_expiry = _from_database(next_expiry, DateTimeField())
-    next_review_due = _from_database(next_review_due, DateField())
-    moments = [next_expiry] if next_expiry else []
-    if next_review_due:
-        day_after = next_review_due + datetime.timedelta(days=1)
+    moments = [row["expire_at"] for row in _next_expiry().items()]
+    for row in _next_review_due().items():
+        day_after = row["next_review_due"] + datetime.timedelta(days=1)
         moments.append(
             datetime.datetime.combine(
                 day_after, datetime.time(), tzinfo=timezone.get_current_timezone()
@@ -117,45 +108,24 @@ def next_unsaved_change() -> datetime.datetime | None:
 
 
 @functools.cache
-def _unsaved_changes_statement(vendor: str) -> tuple[str, int, int]:
-    """`next_unsaved_change`'s statement for the database vendor in use, and how many of its
-    parameters are the present, then today: every parameter is one or the other."""
-    placeholder = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-    expiring = [
-        model.objects.filter(live=True, expire_at__gt=placeholder).order_by().values("expire_at")
+def _next_expiry() -> ReusedSQL:
+    upcoming = [
+        model.objects.filter(live=True, expire_at__gt=TimeOfQuery()).order_by().values("expire_at")
         for model in collections.MODELS
     ]
-    due = [
-        collection.model.objects.filter(live=True, next_review_due__gte=placeholder.date())
+    return ReusedSQL(upcoming[0].union(*upcoming[1:]).order_by("expire_at")[:1])
+
+
+@functools.cache
+def _next_review_due() -> ReusedSQL:
+    upcoming = [
+        collection.model.objects.filter(live=True, next_review_due__gte=DateOfQuery())
         .order_by()
         .values("next_review_due")
         for collection in collections.COLLECTIONS
         if collection.is_medically_reviewed
     ]
-    expiry_sql, expiry_params = expiring[0].union(*expiring[1:]).query.sql_with_params()
-    review_sql, review_params = due[0].union(*due[1:]).query.sql_with_params()
-    # Each run passes the present and today in place of these.
-    as_compiled = (
-        {connection.ops.adapt_datetimefield_value(placeholder)},
-        {connection.ops.adapt_datefield_value(placeholder.date())},
-    )
-    if (set(expiry_params), set(review_params)) != as_compiled:
-        raise RuntimeError("A parameter of the unsaved changes' statement is not the moment.")
-    statement = (
-        f"SELECT (SELECT MIN(expire_at) FROM ({expiry_sql}) AS expiring),"
-        f" (SELECT MIN(next_review_due) FROM ({review_sql}) AS due)"
-    )
-    return statement, len(expiry_params), len(review_params)
-
-
-def _from_database(value, field):
-    """A value read by a raw statement as the ORM would give it (SQLite returns dates as
-    text): the backend's and the field's converters, as Django's compiler applies them."""
-    expression = Value(value, output_field=field)
-    converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
-    for converter in converters:
-        value = converter(value, expression, connection)
-    return value
+    return ReusedSQL(upcoming[0].union(*upcoming[1:]).order_by("next_review_due")[:1])
 
 
 def _has_reviewer(model: type[Model]) -> bool:

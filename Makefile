@@ -66,11 +66,10 @@ varnish: ## Install Varnish for the CDN test and the bench (Debian's package) if
 wrk: ## Install wrk, the bench's load generator (Debian's package) if it is missing
 	$(call install_if_missing,wrk,wrk,the bench,the bench uses its own slower load generator.)
 
-# pytest on the test services, after checking they answer, in one process per core
-# (`PYTEST_ARGS="-n 0"` for one process); the targets below add their options.
+# pytest on the test services (it checks first that they answer: tests/conftest.py), in one
+# process per core (`PYTEST_ARGS="-n 0"` for one process); the targets below add their options.
 PYTEST := export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" DJANGO_SETTINGS_MODULE=cms.settings.test && \
-	  $(MANAGE) check_services && \
 	  $(VENV)/bin/pytest -n auto
 
 test: install chromium varnish ## Run the whole test suite on PostgreSQL and Redis (local servers by default)

@@ -46,8 +46,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from tests.databases import (
     comment_database,
@@ -66,6 +67,19 @@ from tests.processes import free_port, server_environment, start, stop, wait_unt
 PROJECT_DATABASE = connection.settings_dict["NAME"]
 # What makes a test flush every table of its database when it ends.
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_sessionstart(session):
+    """The database server and Redis answer, or the run stops before it starts, saying which
+    one is down and how to start it, rather than failing every test with a traceback. Checked
+    once, by the process that starts pytest-xdist's workers (or runs the tests itself)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    try:
+        with session.config.stash[blocking_manager_key].unblock():
+            call_command("check_services")
+    except CommandError as error:
+        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -440,17 +440,19 @@ def test_make_help_describes_every_target_the_documentation_names():
         ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "Redis is not reachable at redis://127.0.0.1:1/0"),
     ],
 )
-def test_check_services_names_the_service_that_is_down_and_how_to_start_it(environment, message):
+def test_a_test_run_with_a_service_down_stops_at_once_naming_it_and_how_to_start_it(
+    environment, message
+):
     result = subprocess.run(
-        [sys.executable, "manage.py", "check_services"],
+        [sys.executable, "-m", "pytest", "-n", "2", "tests/test_architecture.py"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", **environment},
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
-    assert result.returncode == 1
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert message in lines[0]
-    assert "Start it with" in lines[0]
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR
+    said = [line for line in result.stdout.splitlines() if message in line]
+    assert len(said) == 1, result.stdout
+    assert "Start it with" in said[0]
+    assert "passed" not in result.stdout

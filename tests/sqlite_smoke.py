@@ -1,7 +1,8 @@
 """Run by tests/test_sqlite_default.py in its own process, on a throwaway SQLite file.
 
 `make run` uses SQLite by default, so search (FTS5 there, PostgreSQL full-text in the rest of
-the suite) must work on it too. Prints one line per check; exits non-zero on the first failure.
+the suite) and the manifest's pages (a union of every collection's on PostgreSQL) must work on
+it too. Prints one line per check; exits non-zero on the first failure.
 """
 
 import django
@@ -24,6 +25,14 @@ print("api search ok")
 collection = client.get("/api/v1/side-effects/", {"search": "nausea"}).json()
 assert [item["slug"] for item in collection["results"]][:1] == ["nausea"], collection
 print("collection search ok")
+
+manifest = client.get("/api/v1/manifest/", {"limit": 100}).json()
+assert 0 < len(manifest["results"]) == manifest["count"] <= 100, manifest
+# A page that spans two collections: the rows the whole list has there.
+spanning = client.get("/api/v1/manifest/", {"limit": 10, "offset": 5}).json()
+assert spanning["results"] == manifest["results"][5:15], spanning
+assert len({row["type"] for row in spanning["results"]}) > 1, spanning
+print("manifest ok")
 
 editor = get_user_model().objects.create_superuser("smoke", "smoke@example.org", "password")
 client.force_login(editor)

@@ -30,12 +30,13 @@ def run_on_sqlite(module: str, database) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_search_works_on_the_sqlite_default(tmp_path):
+def test_search_and_the_manifest_work_on_the_sqlite_default(tmp_path):
     result = run_on_sqlite("tests.sqlite_smoke", tmp_path / "smoke.sqlite3")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-3:] == [
+    assert result.stdout.splitlines()[-4:] == [
         "api search ok",
         "collection search ok",
+        "manifest ok",
         "admin search ok",
     ]
 

@@ -4,7 +4,8 @@ Why: Django compiles a query set to SQL each time it runs it (`SQLCompiler.as_sq
 for the API's hottest uncached reads (an article list, an article's detail and the items its
 body embeds) that compiling costs a fifth to a third of the request: more than PostgreSQL
 takes to run the queries. Their SQL is the same on every request but for a few values: a
-slug, a set of ids, a page's bounds, and the present that expiry dates are compared with.
+slug, a set of ids, a page's bounds, and the present that expiry dates are compared with. (So
+is that of the content generation's next expiry, read at every publish.)
 
 A `ReusedSQL` compiles a query set once, with a `Parameter` (an expression of this module)
 wherever one of those values goes, and fills them in each time it runs. Django's own
@@ -107,9 +108,10 @@ class ReusedSQL:
         # and no `select_for_update` (a read's query sets have none).
         self._sql = f"{sql} LIMIT %s OFFSET %s" if paged else sql
 
-    def items(self, *, page: slice | None = None, **values: Any) -> list[Model]:
+    def items(self, *, page: slice | None = None, **values: Any) -> list[Model | dict]:
         """The query set's items (a `page` of them, if paged), with these values for its
-        parameters: the query set's prefetches done, as Django does them."""
+        parameters: model instances, or dicts for a `values()` query set, the query set's
+        prefetches done, as Django does them."""
         # This thread's connection: Django's connections are each a thread's own, and the
         # statement may have been compiled in another thread of the process (a threaded
         # server's earlier request).

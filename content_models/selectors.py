@@ -321,9 +321,13 @@ def live_items(
     if related_depth is None:
         # Built anew: the search backend takes conditions of plain values only.
         return _build_live_items(model, locale, None, None)
-    in_full = None if in_full is None else frozenset(in_full)
     # A copy: the one built is shared by every request of the process.
-    return _live_items_built_once(model, locale, related_depth, in_full).all()
+    return _live_items_built_once(model, locale, related_depth, _as_key(in_full)).all()
+
+
+def _as_key(in_full: Container[str] | None) -> frozenset[str] | None:
+    """`in_full` as the key of what is built once per process for it (a set is unhashable)."""
+    return None if in_full is None else frozenset(in_full)
 
 
 @functools.cache
@@ -343,8 +347,7 @@ def live_item(
     """The live item with this slug, as `live_items(...).get(slug=slug)` reads it, with SQL
     compiled once per process (`ReusedSQL`). Raises the model's `DoesNotExist` (or
     `MultipleObjectsReturned`) as `get` does."""
-    in_full = None if in_full is None else frozenset(in_full)
-    items = _live_item_by_slug(model, locale, in_full).items(slug=slug)
+    items = _live_item_by_slug(model, locale, _as_key(in_full)).items(slug=slug)
     if not items:
         raise model.DoesNotExist(f"No live {model._meta.object_name} has the slug {slug!r}.")
     if len(items) > 1:
@@ -398,8 +401,9 @@ class LiveItemPages:
         deferred: Sequence[str] = (),
     ):
         self._count = _live_item_count(model, locale)
-        in_full = None if in_full is None else frozenset(in_full)
-        self._pages = _live_item_pages(model, locale, in_full, tuple(ordering), tuple(deferred))
+        self._pages = _live_item_pages(
+            model, locale, _as_key(in_full), tuple(ordering), tuple(deferred)
+        )
 
     def count(self) -> int:
         return self._count.items()[0]["count"]

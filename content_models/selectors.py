@@ -62,7 +62,7 @@ def live_related(item, relation: Relation) -> list:
     `live_items` prefetches only those; an item reached without that prefetch (embedded in an
     article's blocks, a draft shown in preview) is checked here all the same.
     """
-    related = (getattr(link, relation.target) for link in getattr(item, relation.link).all())
+    related = (getattr(link, relation.target) for link in _links(item, relation))
     # The time read once for all of them: an expanded list shows thousands of related items.
     now = timezone.now()
     return [related_item for related_item in related if is_live_beside(related_item, item, now)]
@@ -74,10 +74,17 @@ def live_related_slugs(item, relation: Relation) -> list[str]:
     slugs = getattr(item, _slugs_attribute(relation), None)
     if slugs is not None:
         return slugs
-    links = getattr(item, relation.link).all()
+    links = _links(item, relation)
     if links and hasattr(links[0], LINKED_SLUG):
         return [getattr(link, LINKED_SLUG) for link in links]
     return [related_item.slug for related_item in live_related(item, relation)]
+
+
+def _links(item, relation: Relation) -> Sequence:
+    """The item's links of one relation: the live ones `live_items` prefetched, else (an item
+    reached without that prefetch) every one of them."""
+    prefetched = getattr(item, _links_attribute(relation), None)
+    return prefetched if prefetched is not None else getattr(item, relation.link).all()
 
 
 def live_referenced(item, attribute: str):
@@ -169,6 +176,12 @@ def _slugs_attribute(relation: Relation) -> str:
     return f"live_{relation.name}_slugs"
 
 
+def _links_attribute(relation: Relation) -> str:
+    # A list of its own, not the relation's manager: a manager's prefetched links cost a
+    # query set copy per item each time they are read (two per item and relation).
+    return f"live_{relation.name}_links"
+
+
 def _with_related_slugs(
     queryset: QuerySet,
     locale: str,
@@ -206,19 +219,18 @@ def _link_queryset(
 ) -> QuerySet:
     """An item's links of one relation, to live targets in `locale`, in the relation's order.
 
-    Targets shown in full come with their locale and reviewer. For targets shown by slug
-    alone (where the database cannot put the slugs in the item's row, `_slugs_in_row`:
-    unexpanded relations; relations of related items, as expansion is one level deep) each
-    link brings the slug (`LINKED_SLUG`) and no target is built: building model instances is
-    most of what a list of items costs. Where targets have relations of their own and their
-    slugs go in the targets' rows, the targets are read by a query of their own
-    (`_target_queryset`), not with the links.
+    On PostgreSQL, targets shown in full are read by a query of their own
+    (`_targets_read_apart`), not with the links. Elsewhere they come with the links, with
+    their locale and reviewer; and for targets shown by slug alone (unexpanded relations;
+    relations of related items, as expansion is one level deep) each link brings the slug
+    (`LINKED_SLUG`) and no target is built: building model instances is most of what a list
+    of items costs.
     """
     target_field = relation.target
     link_field = model._meta.get_field(relation.link)
     target_model = link_field.related_model._meta.get_field(target_field).related_model
     queryset = _live_links(model, relation, locale, now)
-    if _targets_read_apart(target_model):
+    if _targets_read_apart():
         return queryset
     if not in_full:
         return queryset.annotate(**{LINKED_SLUG: F(f"{target_field}__slug")}).only(
@@ -230,10 +242,13 @@ def _link_queryset(
     )
 
 
-def _targets_read_apart(target_model: type[Model]) -> bool:
-    """Whether related items of this type are read by a query of their own, with the slugs
-    of their relations in their rows, rather than with the links that lead to them."""
-    return _slugs_in_row() and bool(collections.for_model(target_model).relations)
+def _targets_read_apart() -> bool:
+    """Whether related items shown in full are read by a query of their own, with the slugs
+    of their relations in their rows, rather than with the links that lead to them: on
+    PostgreSQL. Read apart, each is built once however many links lead to it (a list of 100
+    side effects citing the same four references builds four, not 400, each with its locale);
+    read with the links, their relations' slugs would cost a query per relation."""
+    return _slugs_in_row()
 
 
 def _target_queryset(target_model: type[Model], locale: str, now: TimeOfQuery | None) -> QuerySet:
@@ -277,26 +292,24 @@ def _item_lookups(
         target_field = relation.target
         link_model = model._meta.get_field(relation.link).related_model
         target_model = link_model._meta.get_field(target_field).related_model
+        links = f"{prefix}{_links_attribute(relation)}"
         lookups.append(
             Prefetch(
                 f"{prefix}{relation.link}",
                 queryset=_link_queryset(model, relation, locale, in_full=shown_in_full, now=now),
+                to_attr=_links_attribute(relation),
             )
         )
-        if depth and _targets_read_apart(target_model):
+        if depth and _targets_read_apart():
             lookups.append(
                 Prefetch(
-                    f"{prefix}{relation.link}__{target_field}",
+                    f"{links}__{target_field}",
                     queryset=_target_queryset(target_model, locale, now),
                 )
             )
         if depth:
             lookups += _item_lookups(
-                target_model,
-                locale,
-                f"{prefix}{relation.link}__{target_field}__",
-                depth - 1,
-                now=now,
+                target_model, locale, f"{links}__{target_field}__", depth - 1, now=now
             )
     return lookups
 

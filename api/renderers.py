@@ -4,10 +4,12 @@ Every JSON the API sends (items, lists, JSON-LD, errors) is safe to embed in an 
 see `escape_for_html_embedding`.
 """
 
+import orjson
 from django.http import Http404
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 # In JSON text these characters occur only inside strings, where a `\uXXXX` escape means the
 # same character to every JSON parser; and in UTF-8 their bytes are never part of another
@@ -29,13 +31,38 @@ def escape_for_html_embedding(json_text: bytes) -> bytes:
     return json_text
 
 
+# What DRF's renderer writes as escapes and orjson would write raw: the line and paragraph
+# separators, which end a line in older JavaScript.
+JAVASCRIPT_LINE_TERMINATORS = {"\u2028".encode(): b"\\u2028", "\u2029".encode(): b"\\u2029"}
+
+# Values orjson would write otherwise than DRF's encoder (dates and times: their precision
+# and "Z"; dataclasses) are handed to that encoder, as are those orjson does not know
+# (Decimal, lazy translations). Keys that are not strings become strings, as in `json`.
+ORJSON_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+)
+DRF_ENCODER = JSONEncoder()
+
+
 class HTMLSafeJSONRenderer(JSONRenderer):
-    """DRF's JSON, safe to embed in HTML (`escape_for_html_embedding`): the API's default."""
+    """DRF's compact JSON, written by orjson and safe to embed in HTML
+    (`escape_for_html_embedding`): the API's default.
+
+    Byte for byte what DRF's own renderer writes (tests/api/test_safe_json.py compares them),
+    but several times faster on a large response: a list of 100 items with every expansion
+    is 1.7 MB of JSON. One difference: a float nearer zero than 1e-4 is written in orjson's
+    form (`1e-6` or `0.00001`, where DRF writes `1e-06` and `1e-05`), the same number to any
+    parser. An indented response (`Accept: application/json; indent=2`) is DRF's own.
+    """
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        return escape_for_html_embedding(
-            super().render(data, accepted_media_type, renderer_context)
-        )
+        if data is None or self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            json_text = super().render(data, accepted_media_type, renderer_context)
+        else:
+            json_text = orjson.dumps(data, default=DRF_ENCODER.default, option=ORJSON_OPTIONS)
+            for character, escaped in JAVASCRIPT_LINE_TERMINATORS.items():
+                json_text = json_text.replace(character, escaped)
+        return escape_for_html_embedding(json_text)
 
 
 class JSONLDRenderer(HTMLSafeJSONRenderer):

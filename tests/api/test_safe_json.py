@@ -4,13 +4,16 @@
 
 These tests read the bytes of responses: whatever renders the JSON, they hold it to this."""
 
+import datetime
 import json
 
 import pytest
+from django.utils.functional import lazy
 from hypothesis import given
 from hypothesis import strategies as st
+from rest_framework.renderers import JSONRenderer
 
-from api.renderers import escape_for_html_embedding
+from api.renderers import HTMLSafeJSONRenderer, escape_for_html_embedding
 from tests.factories import FAQFactory
 
 from .v1.helpers import FACTORIES, TITLE_FIELDS
@@ -90,3 +93,55 @@ def test_escaping_changes_no_value(text):
     rendered = escape_for_html_embedding(json.dumps({"text": text}, ensure_ascii=False).encode())
     assert json.loads(rendered) == {"text": text}
     assert not any(character in rendered for character in HTML_SIGNIFICANT)
+
+
+# What serializers hand the renderer. Floats where orjson and DRF write them alike (see
+# `HTMLSafeJSONRenderer`); lone surrogates, which no UTF-8 response can hold, left out.
+TEXT = st.text(st.characters(exclude_categories=["Cs"]))
+FLOATS = st.floats(allow_nan=False, allow_infinity=False).filter(
+    lambda number: number == 0 or abs(number) >= 1e-4
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | FLOATS
+    | TEXT
+    | st.datetimes(timezones=st.sampled_from([None, datetime.UTC]))
+    | st.dates()
+    | st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, max_value=10**6, min_value=-(10**6)
+    )
+    | st.uuids()
+    | TEXT.map(lazy(str, str))
+)
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.lists(children, max_size=4).map(tuple)
+        | st.dictionaries(TEXT, children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(DOCUMENTS)
+def test_the_renderer_writes_byte_for_byte_what_drf_writes(document):
+    drf_json = escape_for_html_embedding(JSONRenderer().render(document))
+
+    assert HTMLSafeJSONRenderer().render(document) == drf_json
+
+
+def test_separators_of_javascript_lines_leave_escaped_as_drf_escapes_them():
+    rendered = HTMLSafeJSONRenderer().render({"text": "one\u2028two\u2029three"})
+
+    assert rendered == b'{"text":"one\\u2028two\\u2029three"}'
+
+
+def test_an_indented_response_is_indented_as_asked():
+    rendered = HTMLSafeJSONRenderer().render(
+        {"a": [1]}, "application/json; indent=2", {"indent": None}
+    )
+
+    assert rendered == b'{\n  "a": [\n    1\n  ]\n}'

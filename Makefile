@@ -17,7 +17,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 SCALE ?= 10000
 BENCH_SECONDS ?= 5
 
-.PHONY: help install run worker test test-fast schemathesis chromium varnish wrk bench lint format migrations
+.PHONY: help install run worker test test-fast schemathesis chromium varnish wrk bench bench-since lint format migrations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ schemathesis: install ## Every schemathesis check over 2,000+ requests the OpenA
 bench: install varnish wrk ## Benchmark side by side, ratios to bench/results.md (SCALE=100000 for the large content set)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 	  $(VENV)/bin/python -m bench --scale $(SCALE) --seconds $(BENCH_SECONDS)
+
+bench-since: install ## The cold side-effect list beside an earlier revision's, on the same rows: REV=74ccfc7
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(VENV)/bin/python -m bench.since $(REV)
 
 lint: install ## Check style and common mistakes (ruff)
 	$(VENV)/bin/ruff check .

@@ -20,10 +20,8 @@ import io
 import os
 import pstats
 import statistics
-import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 # The production settings refuse to start without these; this runs on 127.0.0.1 only.
 for name, value in {
@@ -41,9 +39,9 @@ import django  # noqa: E402 - after the environment it reads
 django.setup()
 
 from django.core.cache import cache  # noqa: E402 - needs django.setup()
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from bench.any_revision import Requester  # noqa: E402
 from bench.content import RICHEST_ARTICLE, add_side_effects  # noqa: E402
 from content_models import collections, content_generation  # noqa: E402
 from content_models.demo_content.loader import load_demo_content  # noqa: E402
@@ -81,46 +79,6 @@ def prepare(articles: int) -> None:
     if not SideEffect.objects.filter(slug__startswith=SIDE_EFFECT_PREFIX).exists():
         add_side_effects(100)
     add_articles(articles)
-
-
-class Requester:
-    """GET through the WSGI handler, as a server calls it."""
-
-    def __init__(self):
-        self.handler = WSGIHandler()
-
-    def get(self, url: str, **headers) -> tuple[int, bytes]:
-        parts = urlsplit(url)
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": parts.path,
-            "QUERY_STRING": parts.query,
-            "SERVER_NAME": "localhost",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "localhost",
-            "REMOTE_ADDR": "127.0.0.1",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_ACCEPT": "application/json",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-            **{f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()},
-        }
-        status = []
-
-        def start_response(status_line, response_headers, exc_info=None):
-            status.append(int(status_line.split()[0]))
-
-        response = self.handler(environ, start_response)
-        try:
-            body = b"".join(response)
-        finally:
-            response.close()
-        return status[0], body
 
 
 def cases() -> list[tuple[str, list[str], list[str]]]:

@@ -24,17 +24,12 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from modelcluster.models import get_all_child_relations  # noqa: E402
 
+# The one recipe of the bench's side effects, which `make bench-since` runs in any revision too.
+from bench.any_revision import add_side_effects  # noqa: E402
 from content_models import collections  # noqa: E402
 from content_models.demo_content.loader import load_demo_content  # noqa: E402
 from content_models.enums import ChangeAction  # noqa: E402
-from content_models.models import (  # noqa: E402
-    ArticlePage,
-    ContentChange,
-    SideEffect,
-    SideEffectReference,
-    SideEffectTreatmentForm,
-    TreatmentForm,
-)
+from content_models.models import ArticlePage, ContentChange, SideEffect  # noqa: E402
 
 ARTICLES = 50
 BATCH = 2000
@@ -51,34 +46,6 @@ def prepare_base() -> None:
     if not SideEffect.objects.filter(slug="bench-0").exists():
         add_side_effects(100)
     add_articles(ARTICLES - ArticlePage.objects.filter(slug__startswith="bench-").count())
-
-
-def add_side_effects(count: int) -> None:
-    """Published side effects enough for a full page of 100, each linked and cited."""
-    nausea = SideEffect.objects.get(slug="nausea")
-    form = TreatmentForm.objects.get(slug="iv-infusion")
-    references = [link.reference for link in nausea.reference_links.all()]
-    for number in range(count):
-        item = SideEffect(
-            locale=nausea.locale,
-            slug=f"bench-{number}",
-            name=f"Bench effect {number}",
-            summary=nausea.summary,
-            description=nausea.description,
-            frequency=nausea.frequency,
-            frequency_basis=nausea.frequency_basis,
-            severity=nausea.severity,
-            severity_basis=nausea.severity_basis,
-            timing=nausea.timing,
-            reviewed_by=nausea.reviewed_by,
-            last_reviewed_at=nausea.last_reviewed_at,
-            next_review_due=nausea.next_review_due,
-            live=False,
-        )
-        item.treatment_form_links = [SideEffectTreatmentForm(treatment_form=form)]
-        item.reference_links = [SideEffectReference(reference=ref) for ref in references]
-        item.save()
-        item.save_revision().publish()
 
 
 def add_articles(count: int) -> None:

@@ -1,9 +1,10 @@
-"""Database connections: reused between requests (psycopg's pool), and no transaction for a
-request that only reads."""
+"""Database connections: reused between requests (psycopg's pool), no transaction for a
+request that only reads, and statements run again planned once per connection."""
 
 import urllib.request
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import FAQFactory
@@ -27,6 +28,22 @@ def test_an_api_read_opens_no_transaction_where_an_admin_page_does(client, admin
 
     assert api_depths == {around_the_request}
     assert max(depths) > around_the_request  # ATOMIC_REQUESTS, for what may write
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_an_item_read_again_is_planned_once_by_a_prepared_statement(client):
+    FAQFactory(slug="the-faq")
+    for _ in range(3):
+        cache.clear()
+        assert client.get("/api/v1/faqs/the-faq/").status_code == 200
+
+    assert any('"content_models_faq"' in statement for statement in prepared_statements())
 
 
 def server_connections() -> set[int]:

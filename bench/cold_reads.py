@@ -41,8 +41,8 @@ django.setup()
 from django.core.cache import cache  # noqa: E402 - needs django.setup()
 from django.core.management import call_command  # noqa: E402
 
-from bench.any_revision import Requester  # noqa: E402
-from bench.content import RICHEST_ARTICLE, add_side_effects  # noqa: E402
+from bench.any_revision import Requester, add_side_effects  # noqa: E402
+from bench.content import RICHEST_ARTICLE  # noqa: E402
 from content_models import collections, content_generation  # noqa: E402
 from content_models.demo_content.loader import load_demo_content  # noqa: E402
 from content_models.models import ArticlePage, SideEffect  # noqa: E402

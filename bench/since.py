@@ -31,8 +31,9 @@ from pathlib import Path
 from bench.__main__ import REPO, SIDE_EFFECTS, create_database, database
 
 SCRATCH = REPO / ".bench"
-# Copied to SCRATCH with the settings below and run from there: a script's own folder comes
-# first on the import path, and this one's (bench/) would shadow nothing of a revision's.
+# Copied to SCRATCH with the settings below and run from there, not from bench/: a script's
+# own folder comes first on the import path, and bench/'s modules (settings, urls, content)
+# are this checkout's, which must not stand in for anything of the revision's.
 ANY_REVISION = SCRATCH / "any_revision.py"
 # Production settings with connections kept between requests, whatever the revision.
 SETTINGS = """from cms.settings.production import *  # noqa: F403
@@ -50,7 +51,7 @@ class Side:
         self.label, self.directory = label, directory
         self.env = {
             **os.environ,
-            # The revision's code, then the settings below.
+            # The revision's code, then SCRATCH, which holds the settings below.
             "PYTHONPATH": os.pathsep.join([str(directory), str(SCRATCH)]),
             "DJANGO_SETTINGS_MODULE": "bench_since_settings",
             "DATABASE_URL": database_url,

@@ -48,8 +48,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection: the hot reads run the same SQL every time (`content_models/reused_sql.py`),
     # and planning an article's query and those of its embedded items cost several times what
     # running them does. psycopg prepares only statements whose parameters it sends apart
-    # from the SQL (server-side binding). A pooler in transaction mode (PgBouncer) cannot keep
-    # prepared statements with a connection: DATABASE_PREPARED_STATEMENTS=false behind one.
+    # from the SQL (server-side binding), and keeps the 100 most used per connection. A pooler
+    # in transaction mode (PgBouncer) cannot keep prepared statements with a connection:
+    # DATABASE_PREPARED_STATEMENTS=false behind one.
     prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
     DATABASES["default"]["OPTIONS"] = {
         "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),

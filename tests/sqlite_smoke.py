@@ -11,6 +11,8 @@ from django.test import Client
 
 django.setup()
 
+# Applies nothing on the file tests/test_sqlite_default.py migrated, unless it was made by
+# migrations since changed.
 call_command("migrate", verbosity=0)
 call_command("load_demo_content", verbosity=0)
 

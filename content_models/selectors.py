@@ -328,8 +328,8 @@ def live_items(
     embedded in an article), None for items shown without relations (search hits).
     `in_full` names the relations whose items are shown in full (`?expand=`), the others
     being shown by their slugs; None (the default) reads every related item in full.
-    An expanded relation costs a query or two (its links, and its items where they have
-    relations of their own), however many items; on PostgreSQL an unexpanded one costs none.
+    An expanded relation costs two queries on PostgreSQL (its links, then its items), however
+    many items; an unexpanded one costs none there.
     """
     if related_depth is None:
         # Built anew: the search backend takes conditions of plain values only.

@@ -42,7 +42,6 @@ import io
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -51,6 +50,7 @@ from django.db import connection
 from pytest_django.plugin import blocking_manager_key
 
 from tests.databases import (
+    add_sources,
     comment_database,
     connected_to,
     copy_database,
@@ -172,30 +172,17 @@ class DemoDatabase:
     load_report: str
 
 
-# What the demo content is made of, besides the test database it is loaded into: the code
-# and files that load it and that run as content is saved, the settings, and the locked
-# dependencies (Wagtail's own saves).
-DEMO_CONTENT_SOURCES = ("content_models", "syndication", "cms/settings", "uv.lock")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
 def demo_content_digest() -> str:
     """A digest of what the demo content loaded into the test database this process is
     connected to would be: its migrations and content types (ids included, which this process
-    caches), and `DEMO_CONTENT_SOURCES`."""
+    caches), and the files that load it and run as it is saved (`databases.SOURCES`)."""
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, app_label, model FROM django_content_type ORDER BY id")
         digest.update(repr(cursor.fetchall()).encode())
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
         digest.update(repr(cursor.fetchall()).encode())
-    for source in DEMO_CONTENT_SOURCES:
-        root = PROJECT_ROOT / source
-        files = sorted(root.rglob("*")) if root.is_dir() else [root]
-        for path in files:
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
-                digest.update(path.read_bytes())
+    add_sources(digest)
     return digest.hexdigest()[:12]
 
 

@@ -5,14 +5,38 @@ a second, where running the migrations again takes tens of seconds. A copy start
 the test database is after its migrations: the same rows (Wagtail's root page, default site
 and locales, the workflows, the content generation) and the same content type ids, so
 nothing this process caches about them goes stale when it moves between the two.
+
+Databases kept between runs, as `--reuse-db` keeps the test database (the demo content's
+template, `tests/conftest.py`; the migrated SQLite file, `tests/test_sqlite_default.py`), are
+made again when a file they are made of changes (`add_sources`).
 """
 
+import hashlib
 import urllib.parse
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 from django.db import connection
 from psycopg import sql
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# What the project's databases are made of: the apps' migrations and the code they and every
+# save run, the settings, and the locked dependencies (Django's and Wagtail's migrations and
+# saves).
+SOURCES = ("content_models", "syndication", "cms/settings", "uv.lock")
+
+
+def add_sources(digest: "hashlib._Hash") -> None:
+    """Add every file of `SOURCES`, by path and content, to `digest`."""
+    for source in SOURCES:
+        root = PROJECT_ROOT / source
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+                digest.update(path.read_bytes())
 
 
 def run_maintenance_sql(

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-# Migrated SQLite files kept between runs, one per state of the migrations and the locked
-# dependencies (as --reuse-db keeps the PostgreSQL test database): migrating one takes half a
-# minute, nearly all of it Django rendering the models' states.
-MIGRATED = ROOT / ".pytest-sqlite"
+from tests.databases import PROJECT_ROOT, add_sources
+
+# Migrated SQLite files kept between runs, one per state of what migrating runs
+# (`databases.SOURCES`): migrating one takes half a minute, nearly all of it Django
+# rendering the models' states.
+MIGRATED = PROJECT_ROOT / ".pytest-sqlite"
 
 
 def run_on_sqlite(arguments: list[str], database: Path) -> subprocess.CompletedProcess:
@@ -27,7 +28,7 @@ def run_on_sqlite(arguments: list[str], database: Path) -> subprocess.CompletedP
     }
     return subprocess.run(
         [sys.executable, *arguments],
-        cwd=ROOT,
+        cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -38,10 +39,9 @@ def run_on_sqlite(arguments: list[str], database: Path) -> subprocess.CompletedP
 
 def migrated_sqlite(database: Path) -> None:
     """An SQLite file at `database` that `make run`'s migrations made: a copy of the one kept
-    for these migrations and dependencies, made first if there is none."""
+    for this state of the project, made first if there is none."""
     state = hashlib.sha256()
-    for path in [*sorted(ROOT.glob("*/migrations/*.py")), ROOT / "uv.lock"]:
-        state.update(path.read_bytes())
+    add_sources(state)
     kept = MIGRATED / f"{state.hexdigest()[:16]}.sqlite3"
     if not kept.exists():
         MIGRATED.mkdir(exist_ok=True)

@@ -17,6 +17,7 @@ the SQL was compiled, so an item leaves every response the moment it expires.
 
 import copy
 import functools
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -144,16 +145,30 @@ class _CompiledQuery(Query):
 
 class _CompiledOnce:
     """Mixed into the database's own compiler class (PostgreSQL has its own): the SQL is
-    the one compiled already."""
+    the one compiled already, and so are the converters of its columns' values."""
 
     sql: str
     params: list
 
     def compile_once(self) -> tuple[str, list]:
-        return super().as_sql()
+        compiled = super().as_sql()
+        # Each run's compiler is a copy of this one (`ReusedSQL.items`) and shares this dict:
+        # the columns are the same at every run, and so are their converters (a JSON field's
+        # decoding, say). Django works them out again for each run's rows, column by column.
+        self.converters_by_connection = weakref.WeakKeyDictionary()
+        return compiled
 
     def as_sql(self, with_limits=True, with_col_aliases=False):
         return self.sql, self.params
+
+    def get_converters(self, expressions):
+        # Asked once per run, for the selected columns; keyed by connection, as a backend's
+        # converters are methods of its connection's operations.
+        converters = self.converters_by_connection.get(self.connection)
+        if converters is None:
+            converters = super().get_converters(expressions)
+            self.converters_by_connection[self.connection] = converters
+        return converters
 
 
 @functools.cache

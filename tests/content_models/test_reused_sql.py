@@ -9,10 +9,11 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from content_models.enums import AnswerType
 from content_models.live import TimeOfQuery, live_q
-from content_models.models import Reference
+from content_models.models import EligibilityRule, Reference
 from content_models.reused_sql import AnyOf, Parameter, ReusedSQL
-from tests.factories import ReferenceFactory
+from tests.factories import EligibilityRuleFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,24 @@ def test_a_statement_compiled_in_one_thread_runs_in_another():
     reader.start()
     reader.join(timeout=30)
     assert found == [[]]
+
+
+def test_each_run_decodes_the_values_of_its_own_rows():
+    # Django decodes some columns as it reads them (a StreamField's JSON, here); a ReusedSQL
+    # works out how once and decodes every run's rows with it.
+    rules = [
+        EligibilityRuleFactory(
+            answer_type=AnswerType.CHOICE,
+            answer_options=[{"type": "option", "value": {"value": label, "label": label}}],
+        )
+        for label in ("daily", "weekly")
+    ]
+    by_slug = ReusedSQL(EligibilityRule.objects.filter(slug=Parameter("slug")))
+
+    def labels(slug) -> list[str]:
+        (rule,) = by_slug.items(slug=slug)
+        return [option.value["label"] for option in rule.answer_options]
+
+    assert labels(rules[0].slug) == ["daily"]
+    assert labels(rules[1].slug) == ["weekly"]
+    assert labels(rules[0].slug) == ["daily"]

@@ -41,7 +41,7 @@ django.setup()
 from django.core.cache import cache  # noqa: E402 - needs django.setup()
 from django.core.management import call_command  # noqa: E402
 
-from bench.any_revision import Requester, add_side_effects  # noqa: E402
+from bench.any_revision import Requester, add_side_effects, vacuum_analyze  # noqa: E402
 from bench.content import RICHEST_ARTICLE  # noqa: E402
 from content_models import collections, content_generation  # noqa: E402
 from content_models.demo_content.loader import load_demo_content  # noqa: E402
@@ -79,6 +79,7 @@ def prepare(articles: int) -> None:
     if not SideEffect.objects.filter(slug__startswith=SIDE_EFFECT_PREFIX).exists():
         add_side_effects(100)
     add_articles(articles)
+    vacuum_analyze()
 
 
 def cases() -> list[tuple[str, list[str], list[str]]]:

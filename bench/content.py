@@ -20,12 +20,12 @@ django.setup()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402 - needs django.setup()
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from modelcluster.models import get_all_child_relations  # noqa: E402
 
 # The one recipe of the bench's side effects, which `make bench-since` runs in any revision too.
-from bench.any_revision import add_side_effects  # noqa: E402
+from bench.any_revision import add_side_effects, vacuum_analyze  # noqa: E402
 from content_models import collections  # noqa: E402
 from content_models.demo_content.loader import load_demo_content  # noqa: E402
 from content_models.enums import ChangeAction  # noqa: E402
@@ -46,6 +46,7 @@ def prepare_base() -> None:
     if not SideEffect.objects.filter(slug="bench-0").exists():
         add_side_effects(100)
     add_articles(ARTICLES - ArticlePage.objects.filter(slug__startswith="bench-").count())
+    vacuum_analyze()
 
 
 def add_articles(count: int) -> None:
@@ -86,10 +87,7 @@ def generate(total: int) -> None:
         for index, collection in enumerate(snippets):
             share = missing // len(snippets) + (index < missing % len(snippets))
             _copy_items(collection, share, now)
-    # What autovacuum does to a live database after a load like this one, at once: the
-    # planner's statistics, and the visibility map that lets a count read an index alone.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    vacuum_analyze()
 
 
 def _copy_items(collection, count: int, now) -> None:

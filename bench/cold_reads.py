@@ -2,12 +2,17 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> REDIS_URL=redis://127.0.0.1:6379/<n> \
         .venv/bin/python -m bench.cold_reads [--articles 50] [--rounds 60] [--profile CASE]
+        [--phases CASE]
 
 In process, through Django's WSGI handler (every middleware, as gunicorn would call it, with
 production settings: bench/settings.py), with the response cache emptied before each request
 of this API (Wagtail's v2 has none). Requests of the two APIs alternate, so a busy machine
 slows both alike; each figure is the median of `--rounds` requests. Prints requests/s and the
 ratio ours / v2. The results are recorded in bench/cold_reads.md.
+
+`--phases CASE` times the parts of one case's requests (the median time spent in each), without
+a profiler's overhead: where an article's detail spends its time. With PROFILE_V2=1, `--profile`
+and `--phases` take v2's requests of the case instead of ours.
 
 `--dump DIR` writes the exact bytes of a set of responses (every collection, list and detail,
 with every expansion, fields, search, manifest, sync) to DIR, to compare two versions of the
@@ -16,11 +21,13 @@ code byte for byte (`cmp -r`).
 
 import argparse
 import cProfile
+import functools
 import io
 import os
 import pstats
 import statistics
 import time
+from collections import defaultdict
 from pathlib import Path
 
 # The production settings refuse to start without these; this runs on 127.0.0.1 only.
@@ -40,7 +47,13 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402 - needs django.setup()
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
 
+from api.renderers import HTMLSafeJSONRenderer  # noqa: E402
+from api.v1.endpoints.base import ContentViewSet  # noqa: E402
+from api.v1.serializers.articles import ArticleSerializer  # noqa: E402
+from api.v1.serializers.base import RichTextBatch  # noqa: E402
 from bench.any_revision import Requester, add_side_effects, vacuum_analyze  # noqa: E402
 from bench.content import RICHEST_ARTICLE  # noqa: E402
 from content_models import collections, content_generation  # noqa: E402
@@ -170,6 +183,62 @@ def profile(case: str, rounds: int) -> None:
     print(out.getvalue())
 
 
+# What `--phases` times: the time spent in each of these functions (nested ones included in
+# their callers': the body's embedded items are read within the body, the body within the view).
+PHASES = {
+    "the view (DRF's dispatch)": (APIView, "dispatch"),
+    "reading the item": (ContentViewSet, "get_object"),
+    "an article's body (its embedded items read and serialized)": (ArticleSerializer, "get_body"),
+    "reading the body's embedded items": (ArticleSerializer, "_live_embedded_items"),
+    "rich text (links resolved, HTML cleaned)": (RichTextBatch, "expand_in"),
+    "writing the JSON": (HTMLSafeJSONRenderer, "render"),
+}
+
+
+def phases(case: str, rounds: int) -> None:
+    requester = Requester()
+    _label, ours, v2 = next(c for c in cases() if c[0].startswith(case))
+    urls = v2 if os.environ.get("PROFILE_V2") else ours
+    spent = defaultdict(float)
+
+    def timed_in(label, function):
+        @functools.wraps(function)
+        def timed_function(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - start
+
+        return timed_function
+
+    for label, (owner, name) in PHASES.items():
+        setattr(owner, name, timed_in(label, getattr(owner, name)))
+
+    def timed_query(execute, *args):
+        start = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            spent["waiting on PostgreSQL (every query)"] += time.perf_counter() - start
+
+    for url in urls:
+        timed(requester, url, cold=True)
+    by_phase = defaultdict(list)
+    for number in range(rounds):
+        empty_response_cache()
+        spent.clear()
+        with connection.execute_wrapper(timed_query):
+            spent["the whole request"] = timed(requester, urls[number % len(urls)], cold=False)
+        for label, seconds in spent.items():
+            by_phase[label].append(seconds)
+    print("| part of the request | median ms |")
+    print("| --- | ---: |")
+    for label in ["the whole request", *PHASES, "waiting on PostgreSQL (every query)"]:
+        if label in by_phase:
+            print(f"| {label} | {statistics.median(by_phase[label]) * 1000:.2f} |")
+
+
 def dump(directory: Path) -> None:
     """The exact bytes of many responses, one file each, to compare versions of the code."""
     requester = Requester()
@@ -202,6 +271,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--profile", metavar="CASE", help="profile one case (label prefix)")
+    parser.add_argument("--phases", metavar="CASE", help="time the parts of one case")
     parser.add_argument("--dump", metavar="DIR", type=Path)
     options = parser.parse_args()
     prepare(options.articles)
@@ -209,6 +279,8 @@ def main() -> None:
         dump(options.dump)
     elif options.profile:
         profile(options.profile, options.rounds)
+    elif options.phases:
+        phases(options.phases, options.rounds)
     else:
         measure(options.rounds)
 

@@ -81,7 +81,12 @@ def choices(help_text: str | None = None) -> FilterDeclaration:
     def build(model: type[Model], name: str) -> django_filters.Filter:
         described = {"help_text": help_text} if help_text else {}
         field_choices = model._meta.get_field(name).choices
-        return django_filters.MultipleChoiceFilter(choices=field_choices, **described)
+        # A column of the item's own row matches each item once: no DISTINCT (django-filter's
+        # default for this filter), which PostgreSQL cannot combine with an order by meaning
+        # or a search's ranking (`ordering.order_by_field`, `in_ranking_order`).
+        return django_filters.MultipleChoiceFilter(
+            choices=field_choices, distinct=False, **described
+        )
 
     return build
 
@@ -91,11 +96,14 @@ def related_slug(relation: Relation, help_text: str) -> FilterDeclaration:
     that slug."""
 
     def build(model: type[Model], name: str) -> django_filters.Filter:
-        return django_filters.CharFilter(
-            field_name=f"{relation.link}__{relation.target}__slug",
-            distinct=True,
-            help_text=help_text,
-        )
+        def filter_related(queryset, name, slug):
+            # The related items' ids as a subquery, not a join: an item is listed once however
+            # many of its links match, with no DISTINCT, which PostgreSQL cannot combine with
+            # an order by meaning or a search's ranking.
+            related = model.objects.filter(**{f"{relation.link}__{relation.target}__slug": slug})
+            return queryset.filter(pk__in=related.values("pk"))
+
+        return django_filters.CharFilter(method=filter_related, help_text=help_text)
 
     return build
 

@@ -86,3 +86,36 @@ def test_eligibility_rule_question_can_be_evaluated_by_a_program(api):
 def test_eligibility_rules_are_listed_in_the_questionnaires_order(api):
     positions = [item["question"]["position"] for item in list_all(api, "eligibility-rules")]
     assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        # Filters that can match an item through more than one value or link, with an order
+        # or a search ranking that PostgreSQL cannot apply to a DISTINCT selection.
+        {"outcome": ["urgent", "not_eligible"], "ordering": "kind"},
+        {"kind": ["absolute_contraindication", "precaution"], "ordering": "-outcome,title"},
+        {"treatment_form": "iv-infusion", "ordering": "outcome"},
+        {"kind": ["absolute_contraindication", "precaution"], "search": "pregnant"},
+        {"treatment_form": "iv-infusion", "search": "pregnant"},
+    ],
+)
+def test_repeatable_filters_combine_with_any_ordering_and_with_search(api, params):
+    unfiltered = list_all(
+        api,
+        "eligibility-rules",
+        **{name: value for name, value in params.items() if name in ("ordering", "search")},
+    )
+    kinds, outcomes = params.get("kind"), params.get("outcome")
+    expected = [
+        item["slug"]
+        for item in unfiltered
+        if (kinds is None or item["kind"] in kinds)
+        and (outcomes is None or item["outcome"] in outcomes)
+        and ("treatment_form" not in params or params["treatment_form"] in item["treatment_forms"])
+    ]
+
+    filtered = list_all(api, "eligibility-rules", **params)
+
+    assert expected
+    assert [item["slug"] for item in filtered] == expected

@@ -105,8 +105,12 @@ def ordering_terms(request, name: str, allowed) -> list[str] | None:
 SEARCH_MAX_WORDS = 32
 SEARCH_MAX_LENGTH = 200
 # Words as the backend splits them: on whitespace and hyphens (modelsearch's PostgreSQL
-# backend, `re.split(r"[\s\-]+", ...)`), so "a-b-c" is three words.
-_SEPARATOR, _WORD = r"[\s-]", r"[^\s\x00-]"
+# backend, `re.split(r"[\s\-]+", ...)`), so "a-b-c" is three words. Python's whitespace is
+# spelled out, as `\s` means other characters in the regex dialects that read the OpenAPI
+# document's pattern (ECMA-262's leaves out \x1c-\x1f and \x85 and takes in U+FEFF): a
+# client validating a search against the document accepts exactly what this API accepts.
+_WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SEPARATOR, _WORD = rf"[{_WHITESPACE}-]", rf"[^{_WHITESPACE}\x00-]"
 # What a search accepts, as the OpenAPI document states it: at least one word, at most
 # SEARCH_MAX_WORDS, and no NUL character (the length is its `maxLength`).
 SEARCH_PATTERN = (

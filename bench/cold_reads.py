@@ -164,12 +164,19 @@ def measure(rounds: int) -> None:
         print(f"| {label} | {ours_rate:.1f} | {v2_rate:.1f} | {ours_rate / v2_rate:.3g}x |")
 
 
-def profile(case: str, rounds: int) -> None:
-    requester = Requester()
+def warmed_addresses(case: str, requester: Requester) -> list[str]:
+    """The addresses of the case (label prefix) whose parts `--profile` and `--phases` look
+    at: ours, or v2's with PROFILE_V2 set; each asked for once, to fill the process's caches."""
     _label, ours, v2 = next(c for c in cases() if c[0].startswith(case))
     urls = v2 if os.environ.get("PROFILE_V2") else ours
     for url in urls:
         timed(requester, url, cold=True)
+    return urls
+
+
+def profile(case: str, rounds: int) -> None:
+    requester = Requester()
+    urls = warmed_addresses(case, requester)
     profiler = cProfile.Profile()
     for number in range(rounds):
         empty_response_cache()
@@ -197,8 +204,7 @@ PHASES = {
 
 def phases(case: str, rounds: int) -> None:
     requester = Requester()
-    _label, ours, v2 = next(c for c in cases() if c[0].startswith(case))
-    urls = v2 if os.environ.get("PROFILE_V2") else ours
+    urls = warmed_addresses(case, requester)
     spent = defaultdict(float)
 
     def timed_in(label, function):
@@ -222,10 +228,9 @@ def phases(case: str, rounds: int) -> None:
         finally:
             spent["waiting on PostgreSQL (every query)"] += time.perf_counter() - start
 
-    for url in urls:
-        timed(requester, url, cold=True)
     by_phase = defaultdict(list)
     for number in range(rounds):
+        # Emptied before the timing starts: refilling the content generation reads PostgreSQL.
         empty_response_cache()
         spent.clear()
         with connection.execute_wrapper(timed_query):
